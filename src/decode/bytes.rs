@@ -1,0 +1,167 @@
+//! The bytes tier: decode straight out of a `BytesMut`; events backed by `Bytes`.
+
+use alloc::vec::Vec;
+
+use bytes::{Buf, Bytes, BytesMut};
+
+use super::dispatch::{into_string, Interpreter, Step};
+use crate::{DecodeError, Event, Item, Limits};
+
+/// The data of the event being built.
+#[derive(Debug, Clone, Default)]
+enum Data {
+    #[default]
+    None,
+    /// One line: a slice of the input, never copied.
+    One(Bytes),
+    /// Several lines, joined.
+    Many(Vec<u8>),
+}
+
+/// The bytes tier: decodes out of a [`BytesMut`] you read into, yielding events whose data is
+/// a [`Bytes`] sharing your buffer's memory when it is a single line (the common case), so it
+/// can be passed on or fanned out without a copy.
+///
+/// Same spec state as [`Decoder`](crate::Decoder): last event ID, reconnection time.
+///
+/// ```
+/// use bytes::BytesMut;
+/// use sse_wire::{BytesDecoder, Item};
+///
+/// let mut decoder = BytesDecoder::new();
+/// let mut buf = BytesMut::from(&b"data: {\"token\":\"hi\"}\n\n: ping\n"[..]);
+/// let Some(Item::Event(event)) = decoder.decode(&mut buf)? else { panic!() };
+/// assert_eq!(event.data(), &b"{\"token\":\"hi\"}"[..]);
+/// let Some(Item::Comment(ping)) = decoder.decode(&mut buf)? else { panic!() };
+/// assert_eq!(ping, "ping");
+/// assert_eq!(decoder.decode(&mut buf)?, None);
+/// assert!(buf.is_empty());
+/// # Ok::<(), sse_wire::DecodeError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct BytesDecoder {
+    interpreter: Interpreter,
+    data: Data,
+}
+
+impl BytesDecoder {
+    /// A decoder with the default [`Limits`].
+    pub const fn new() -> Self {
+        Self::with_limits(Limits::new())
+    }
+
+    /// A decoder with the given limits.
+    pub const fn with_limits(limits: Limits) -> Self {
+        BytesDecoder {
+            interpreter: Interpreter::new(limits),
+            data: Data::None,
+        }
+    }
+
+    /// The last event ID (`""` if none): send it as `Last-Event-ID` when reconnecting.
+    pub fn last_event_id(&self) -> &str {
+        self.interpreter.last_event_id()
+    }
+
+    /// Sets the last event ID, e.g. one persisted from an earlier session.
+    pub fn set_last_event_id(&mut self, id: &str) {
+        self.interpreter.set_last_event_id(id);
+    }
+
+    /// The reconnection time the server asked for with `retry`, in milliseconds, if any.
+    pub fn reconnection_time(&self) -> Option<u64> {
+        self.interpreter.reconnection_time()
+    }
+
+    /// The stream ended: see [`Decoder::finish`](crate::Decoder::finish). Clear your buffer too.
+    pub fn finish(&mut self) {
+        self.interpreter.end_stream();
+        self.data = Data::None;
+    }
+
+    /// Decodes from `buf`, removing what it used from its front; `None` means more bytes are
+    /// needed (append them to `buf` and call again).
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::LineTooLong`] or [`DecodeError::EventTooLong`] once per offending event;
+    /// the next call goes on after it.
+    pub fn decode(
+        &mut self,
+        buf: &mut BytesMut,
+    ) -> Result<Option<Item<Event<Bytes>, Bytes>>, DecodeError> {
+        let mut at = 0;
+        loop {
+            let step = self.interpreter.step(buf, &mut at);
+            let item = match step {
+                Err(error) => {
+                    buf.advance(at);
+                    self.data = Data::None;
+                    return Err(error);
+                }
+                Ok(Step::Partial { consumed }) => {
+                    buf.advance(consumed);
+                    return Ok(None);
+                }
+                Ok(Step::Data { value, first, next }) => {
+                    if first {
+                        let line = buf.split_to(next).freeze();
+                        self.data = Data::One(line.slice(value));
+                    } else {
+                        let value = &buf[value];
+                        match &mut self.data {
+                            Data::Many(joined) => {
+                                joined.push(b'\n');
+                                joined.extend_from_slice(value);
+                            }
+                            data => {
+                                let Data::One(first) = core::mem::take(data) else {
+                                    unreachable!("a later data line follows a first one")
+                                };
+                                let mut joined = Vec::with_capacity(first.len() + 1 + value.len());
+                                joined.extend_from_slice(&first);
+                                joined.push(b'\n');
+                                joined.extend_from_slice(value);
+                                *data = Data::Many(joined);
+                            }
+                        }
+                        buf.advance(next);
+                    }
+                    at = 0;
+                    continue;
+                }
+                Ok(Step::Comment { text, next }) => {
+                    Item::Comment(buf.split_to(next).freeze().slice(text))
+                }
+                Ok(Step::Retry { ms, next }) => {
+                    buf.advance(next);
+                    Item::Retry(ms)
+                }
+                Ok(Step::Dispatch { next }) => {
+                    buf.advance(next);
+                    let data = match core::mem::take(&mut self.data) {
+                        Data::None => Bytes::new(),
+                        Data::One(line) => utf8(line),
+                        Data::Many(joined) => Bytes::from(into_string(joined)),
+                    };
+                    Item::Event(self.interpreter.dispatch(data))
+                }
+            };
+            return Ok(Some(item));
+        }
+    }
+}
+
+impl Default for BytesDecoder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Keeps valid UTF-8 as it is; replaces invalid sequences with U+FFFD (a copy).
+fn utf8(data: Bytes) -> Bytes {
+    match core::str::from_utf8(&data) {
+        Ok(_) => data,
+        Err(_) => Bytes::from(alloc::string::String::from_utf8_lossy(&data).into_owned()),
+    }
+}

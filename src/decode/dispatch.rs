@@ -1,0 +1,320 @@
+//! The spec's interpretation of lines, shared by the stateful tiers: field buffers, the last
+//! event ID, the reconnection time, dispatch, and the event-size limit.
+
+use alloc::{string::String, sync::Arc, vec::Vec};
+use core::ops::Range;
+
+use super::scan::LineScanner;
+use crate::{DecodeError, Limits, Line, Status};
+
+/// A dispatched event, as an `EventSource` would fire it.
+///
+/// `D` is the data's type: [`String`] from [`Decoder`](crate::Decoder), `bytes::Bytes` from
+/// [`BytesDecoder`](crate::BytesDecoder). Data is UTF-8 in both: invalid sequences were
+/// replaced with U+FFFD, as the spec requires. Every line break in the data is an LF.
+///
+/// The type and the last event ID are shared (`Arc<str>`) with the decoder: an event whose
+/// type or ID did not change from the previous event costs no allocation for them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Event<D = String> {
+    event_type: Option<Arc<str>>,
+    data: D,
+    last_event_id: Option<Arc<str>>,
+}
+
+impl<D> Event<D> {
+    /// An event as a decoder would produce it (useful in tests): an empty `event_type` means
+    /// `message`, an empty `last_event_id` means none.
+    pub fn new(event_type: &str, data: D, last_event_id: &str) -> Self {
+        Event {
+            event_type: (!event_type.is_empty() && event_type != "message")
+                .then(|| event_type.into()),
+            data,
+            last_event_id: (!last_event_id.is_empty()).then(|| last_event_id.into()),
+        }
+    }
+
+    /// The event type: the last `event` field's value, or `message`.
+    pub fn event_type(&self) -> &str {
+        self.event_type.as_deref().unwrap_or("message")
+    }
+
+    /// The stream's last event ID when this event fired (`""` if none was ever set). As in
+    /// `MessageEvent.lastEventId`, it persists across events that carry no `id`.
+    pub fn last_event_id(&self) -> &str {
+        self.last_event_id.as_deref().unwrap_or("")
+    }
+
+    /// The data, by value.
+    pub fn into_data(self) -> D {
+        self.data
+    }
+}
+
+impl Event<String> {
+    /// The data: `data` lines joined with LF.
+    pub fn data(&self) -> &str {
+        &self.data
+    }
+}
+
+#[cfg(feature = "bytes")]
+impl Event<bytes::Bytes> {
+    /// The data: `data` lines joined with LF, always valid UTF-8.
+    pub fn data(&self) -> &bytes::Bytes {
+        &self.data
+    }
+}
+
+/// What a stateful tier must act on. Ranges are relative to the input of [`Interpreter::step`].
+#[derive(Debug)]
+pub(crate) enum Step {
+    /// A `data` line; `first` if it is the event's first.
+    Data {
+        value: Range<usize>,
+        first: bool,
+        #[cfg_attr(not(feature = "bytes"), allow(dead_code))]
+        next: usize,
+    },
+    /// A comment line.
+    Comment { text: Range<usize>, next: usize },
+    /// A valid `retry` line, already applied.
+    Retry { ms: u64, next: usize },
+    /// A blank line ended a block with data: take the data and call [`Interpreter::dispatch`].
+    Dispatch { next: usize },
+    /// No complete line left.
+    Partial { consumed: usize },
+}
+
+/// Applies the spec to lines. The tier owns the data buffer, in whatever form it likes.
+#[derive(Debug, Clone)]
+pub(crate) struct Interpreter {
+    scanner: LineScanner,
+    max_event_len: usize,
+    /// Bytes of the current block so far; 0 when no block has started.
+    block_len: usize,
+    /// An over-long event is being dropped, through its blank line.
+    discarding: bool,
+    data_lines: usize,
+    type_buf: Vec<u8>,
+    id_buf: Option<Vec<u8>>,
+    last_event_id: Option<Arc<str>>,
+    /// The last custom event type, reused while it repeats.
+    last_type: Option<Arc<str>>,
+    reconnection_time: Option<u64>,
+}
+
+impl Interpreter {
+    pub(crate) const fn new(limits: Limits) -> Self {
+        Interpreter {
+            scanner: LineScanner::new(limits.max_line_len()),
+            max_event_len: limits.max_event_len(),
+            block_len: 0,
+            discarding: false,
+            data_lines: 0,
+            type_buf: Vec::new(),
+            id_buf: None,
+            last_event_id: None,
+            last_type: None,
+            reconnection_time: None,
+        }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn scanned(&self) -> usize {
+        self.scanner.scanned
+    }
+
+    pub(crate) fn last_event_id(&self) -> &str {
+        self.last_event_id.as_deref().unwrap_or("")
+    }
+
+    pub(crate) fn set_last_event_id(&mut self, id: &str) {
+        self.last_event_id = (!id.is_empty()).then(|| id.into());
+    }
+
+    pub(crate) fn reconnection_time(&self) -> Option<u64> {
+        self.reconnection_time
+    }
+
+    /// The stream ended: drop the unfinished event and expect a new stream, keeping what the
+    /// spec keeps across reconnections (last event ID, reconnection time).
+    pub(crate) fn end_stream(&mut self) {
+        self.scanner.reset();
+        self.discarding = false;
+        self.drop_block();
+    }
+
+    fn drop_block(&mut self) {
+        self.block_len = 0;
+        self.data_lines = 0;
+        self.type_buf.clear();
+        self.id_buf = None;
+    }
+
+    fn event_too_long(&mut self) -> DecodeError {
+        self.drop_block();
+        self.discarding = true;
+        DecodeError::EventTooLong {
+            limit: self.max_event_len,
+        }
+    }
+
+    /// Processes lines from `input` until one needs the tier's attention.
+    ///
+    /// On `Err` the block is dropped (the tier drops its data too) and the tier keeps its
+    /// position: the next call with the same input goes on after the offending line.
+    pub(crate) fn step(&mut self, input: &[u8], at: &mut usize) -> Result<Step, DecodeError> {
+        loop {
+            let rest = &input[*at..];
+            let decoded = match self.scanner.next_line(rest) {
+                Ok(decoded) => decoded,
+                Err(error) => {
+                    self.drop_block();
+                    if self.discarding {
+                        continue;
+                    }
+                    self.discarding = true;
+                    return Err(error);
+                }
+            };
+            let next = *at + decoded.consumed;
+            let Status::Complete(range) = decoded.status else {
+                let partial_len = input.len() - next;
+                if partial_len > 0 && !self.discarding {
+                    let block_len = if self.block_len == 0 {
+                        partial_len
+                    } else {
+                        self.block_len + rest.len()
+                    };
+                    if block_len > self.max_event_len {
+                        self.scanner.discard_line();
+                        *at = input.len();
+                        return Err(self.event_too_long());
+                    }
+                }
+                if partial_len > 0 && self.discarding {
+                    self.scanner.discard_line();
+                    return Ok(Step::Partial {
+                        consumed: input.len(),
+                    });
+                }
+                return Ok(Step::Partial { consumed: next });
+            };
+            let line = &rest[range.clone()];
+            if line.is_empty() {
+                *at = next;
+                if self.discarding {
+                    self.discarding = false;
+                    continue;
+                }
+                self.block_len = 0;
+                if self.data_lines > 0 {
+                    return Ok(Step::Dispatch { next });
+                }
+                // Nothing fires, but the ID buffer still becomes the last event ID.
+                self.take_id();
+                self.type_buf.clear();
+                continue;
+            }
+            *at = next;
+            if self.discarding {
+                continue;
+            }
+            let line_end = if self.block_len == 0 {
+                range.len()
+            } else {
+                self.block_len + range.end
+            };
+            if line_end > self.max_event_len {
+                return Err(self.event_too_long());
+            }
+            self.block_len = if self.block_len == 0 {
+                decoded.consumed - range.start
+            } else {
+                self.block_len + decoded.consumed
+            };
+            // Values are suffixes of their line: their range follows from their length.
+            let value_range = |value: &[u8]| {
+                next - decoded.consumed + range.end - value.len()
+                    ..next - decoded.consumed + range.end
+            };
+            match Line::parse(line) {
+                Line::Data(value) => {
+                    self.data_lines += 1;
+                    return Ok(Step::Data {
+                        value: value_range(value),
+                        first: self.data_lines == 1,
+                        next,
+                    });
+                }
+                Line::Comment(text) => {
+                    return Ok(Step::Comment {
+                        text: value_range(text),
+                        next,
+                    })
+                }
+                Line::Retry(ms) => {
+                    self.reconnection_time = Some(ms);
+                    return Ok(Step::Retry { ms, next });
+                }
+                Line::Event(value) => {
+                    self.type_buf.clear();
+                    self.type_buf.extend_from_slice(value);
+                }
+                Line::Id(value) => {
+                    let buf = self.id_buf.get_or_insert_with(Vec::new);
+                    buf.clear();
+                    buf.extend_from_slice(value);
+                }
+                Line::Blank | Line::Ignored { .. } => {}
+            }
+        }
+    }
+
+    /// The last event ID buffer becomes the last event ID (the spec's first dispatch step).
+    fn take_id(&mut self) {
+        let Some(id) = self.id_buf.take() else {
+            return;
+        };
+        if id.as_slice() != self.last_event_id().as_bytes() {
+            self.last_event_id = (!id.is_empty()).then(|| Arc::from(lossy(&id)));
+        }
+    }
+
+    /// Fires the event whose data the tier took, after a [`Step::Dispatch`].
+    pub(crate) fn dispatch<D>(&mut self, data: D) -> Event<D> {
+        self.take_id();
+        self.data_lines = 0;
+        let event_type = if self.type_buf.is_empty() || self.type_buf == b"message" {
+            None
+        } else {
+            match &self.last_type {
+                Some(cached) if cached.as_bytes() == self.type_buf.as_slice() => {
+                    Some(cached.clone())
+                }
+                _ => {
+                    let fresh: Arc<str> = Arc::from(lossy(&self.type_buf));
+                    self.last_type = Some(fresh.clone());
+                    Some(fresh)
+                }
+            }
+        };
+        self.type_buf.clear();
+        Event {
+            event_type,
+            data,
+            last_event_id: self.last_event_id.clone(),
+        }
+    }
+}
+
+/// Decodes UTF-8, replacing invalid sequences with U+FFFD.
+fn lossy(bytes: &[u8]) -> alloc::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(bytes)
+}
+
+/// Turns joined data bytes into a `String`, copying only if they are not valid UTF-8.
+pub(crate) fn into_string(data: Vec<u8>) -> String {
+    String::from_utf8(data).unwrap_or_else(|error| lossy(error.as_bytes()).into_owned())
+}

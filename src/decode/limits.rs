@@ -1,0 +1,70 @@
+/// Size limits that keep a hostile or broken peer from making a decoder hold unbounded memory.
+///
+/// Exceeding a limit yields one [`DecodeError`](crate::DecodeError); the decoder then discards
+/// the rest of the offending line or event and goes on with the next one. The defaults
+/// (16 MiB each) fit real LLM and image streams; lower them for small devices.
+///
+/// ```
+/// use sse_wire::Limits;
+/// let limits = Limits::default().with_max_line_len(4096).with_max_event_len(64 * 1024);
+/// assert_eq!(limits.max_line_len(), 4096);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Limits {
+    max_line_len: usize,
+    max_event_len: usize,
+}
+
+impl Limits {
+    /// Default maximum line length: 16 MiB.
+    pub const DEFAULT_MAX_LINE_LEN: usize = 16 << 20;
+    /// Default maximum event length: 16 MiB.
+    pub const DEFAULT_MAX_EVENT_LEN: usize = 16 << 20;
+
+    /// The default limits.
+    pub const fn new() -> Self {
+        Limits {
+            max_line_len: Self::DEFAULT_MAX_LINE_LEN,
+            max_event_len: Self::DEFAULT_MAX_EVENT_LEN,
+        }
+    }
+
+    /// No limits at all: only for input you trust.
+    pub const fn unlimited() -> Self {
+        Limits {
+            max_line_len: usize::MAX,
+            max_event_len: usize::MAX,
+        }
+    }
+
+    /// Sets the longest line accepted, in bytes, not counting its line terminator.
+    #[must_use]
+    pub const fn with_max_line_len(mut self, max: usize) -> Self {
+        self.max_line_len = max;
+        self
+    }
+
+    /// Sets the longest event block accepted, in bytes: from the start of its first line to the
+    /// end of its last line's content (terminators of earlier lines included).
+    #[must_use]
+    pub const fn with_max_event_len(mut self, max: usize) -> Self {
+        self.max_event_len = max;
+        self
+    }
+
+    /// The longest line accepted, in bytes.
+    pub const fn max_line_len(&self) -> usize {
+        self.max_line_len
+    }
+
+    /// The longest event block accepted, in bytes.
+    pub const fn max_event_len(&self) -> usize {
+        self.max_event_len
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self::new()
+    }
+}

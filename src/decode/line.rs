@@ -1,0 +1,173 @@
+//! The line tier: classified lines, borrowed from the caller's buffer.
+
+use super::scan::LineScanner;
+use crate::{DecodeError, Decoded, Limits};
+
+/// One line of an event stream, classified by the spec's rules, borrowing the input.
+///
+/// Field values have their one leading space removed. Values are bytes: the spec decodes
+/// the stream as UTF-8 (invalid sequences become U+FFFD), which the owned tier does for you;
+/// at this tier you decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Line<'a> {
+    /// An empty line: dispatches the event built so far.
+    Blank,
+    /// A comment (`:` first): the text after the colon, without one leading space.
+    Comment(&'a [u8]),
+    /// A `data` field: appended to the data buffer, followed by LF.
+    Data(&'a [u8]),
+    /// An `event` field: sets the event type buffer.
+    Event(&'a [u8]),
+    /// An `id` field without NUL: sets the last event ID buffer.
+    Id(&'a [u8]),
+    /// A `retry` field made only of ASCII digits that fits a `u64`: the reconnection time in ms.
+    Retry(u64),
+    /// Any other field, which the spec ignores: an unknown name, an `id` holding NUL, or a
+    /// `retry` value that is not all ASCII digits (or overflows `u64`).
+    Ignored {
+        /// The field name (everything before the first colon, or the whole line).
+        name: &'a [u8],
+        /// The field value (after the first colon, without one leading space).
+        value: &'a [u8],
+    },
+}
+
+impl<'a> Line<'a> {
+    /// Classifies one line's content (without its terminator).
+    ///
+    /// ```
+    /// use sse_wire::Line;
+    /// assert_eq!(Line::parse(b"data: hi"), Line::Data(b"hi"));
+    /// assert_eq!(Line::parse(b"data"), Line::Data(b""));
+    /// assert_eq!(Line::parse(b"retry: 10"), Line::Retry(10));
+    /// assert_eq!(Line::parse(b"retry: 1e3"), Line::Ignored { name: b"retry", value: b"1e3" });
+    /// ```
+    pub fn parse(line: &'a [u8]) -> Line<'a> {
+        let Some(&first) = line.first() else {
+            return Line::Blank;
+        };
+        if first == b':' {
+            return Line::Comment(strip_space(&line[1..]));
+        }
+        // Known names are at most 5 bytes: look for their colon in the first 6 bytes only,
+        // so a long data line is not scanned again here.
+        let head = &line[..line.len().min(6)];
+        let (name, value) = match head.iter().position(|&b| b == b':') {
+            Some(colon) => (&line[..colon], strip_space(&line[colon + 1..])),
+            None if line.len() <= 5 => (line, &line[line.len()..]),
+            None => return split_unknown(line),
+        };
+        match name {
+            b"data" => Line::Data(value),
+            b"event" => Line::Event(value),
+            b"id" if memchr::memchr(0, value).is_none() => Line::Id(value),
+            b"retry" => match parse_retry(value) {
+                Some(ms) => Line::Retry(ms),
+                None => Line::Ignored { name, value },
+            },
+            _ => Line::Ignored { name, value },
+        }
+    }
+}
+
+/// A field whose name is longer than any known one.
+#[cold]
+fn split_unknown(line: &[u8]) -> Line<'_> {
+    match memchr::memchr(b':', line) {
+        Some(colon) => Line::Ignored {
+            name: &line[..colon],
+            value: strip_space(&line[colon + 1..]),
+        },
+        None => Line::Ignored {
+            name: line,
+            value: &line[line.len()..],
+        },
+    }
+}
+
+fn strip_space(value: &[u8]) -> &[u8] {
+    match value.first() {
+        Some(b' ') => &value[1..],
+        _ => value,
+    }
+}
+
+/// ASCII digits only (no sign, no space), at least one, fitting `u64`.
+fn parse_retry(value: &[u8]) -> Option<u64> {
+    if value.is_empty() {
+        return None;
+    }
+    value.iter().try_fold(0u64, |ms, &b| {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        ms.checked_mul(10)?.checked_add(u64::from(digit))
+    })
+}
+
+/// The line tier: yields each line of the stream, classified, borrowed from your buffer.
+///
+/// Never allocates. Handles CR, LF and CRLF (also split across calls), strips a leading BOM
+/// and enforces [`Limits::max_line_len`].
+///
+/// ```
+/// use sse_wire::{Line, LineDecoder, Status};
+///
+/// let mut decoder = LineDecoder::new();
+/// let mut input: &[u8] = b"event: greet\r\ndata: hi\r\n\r\n";
+/// let mut lines = Vec::new();
+/// loop {
+///     let decoded = decoder.decode(input)?;
+///     input = &input[decoded.consumed..];
+///     match decoded.status {
+///         Status::Complete(line) => lines.push(line),
+///         Status::Partial => break,
+///     }
+/// }
+/// assert_eq!(lines, [Line::Event(b"greet"), Line::Data(b"hi"), Line::Blank]);
+/// # Ok::<(), sse_wire::DecodeError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct LineDecoder {
+    scanner: LineScanner,
+}
+
+impl LineDecoder {
+    /// A decoder with the default [`Limits`].
+    pub const fn new() -> Self {
+        Self::with_limits(Limits::new())
+    }
+
+    /// A decoder with the given limits (only [`Limits::max_line_len`] applies at this tier).
+    pub const fn with_limits(limits: Limits) -> Self {
+        LineDecoder {
+            scanner: LineScanner::new(limits.max_line_len()),
+        }
+    }
+
+    /// Decodes the next line from `input`, the bytes not consumed yet.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::LineTooLong`] once per over-long line; nothing is consumed, and the next
+    /// call (with the same input) skips the line.
+    pub fn decode<'a>(&mut self, input: &'a [u8]) -> Result<Decoded<Line<'a>>, DecodeError> {
+        Ok(self
+            .scanner
+            .next_line(input)?
+            .map(|range| Line::parse(&input[range])))
+    }
+
+    /// Forgets the current stream: the next byte starts a new one (a BOM is stripped again).
+    pub fn reset(&mut self) {
+        self.scanner.reset();
+    }
+}
+
+impl Default for LineDecoder {
+    fn default() -> Self {
+        Self::new()
+    }
+}

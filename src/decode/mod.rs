@@ -1,0 +1,104 @@
+//! Decoding `text/event-stream`: three tiers over one line scanner.
+//!
+//! | tier | type | allocates | yields |
+//! |------|------|-----------|--------|
+//! | line | [`LineDecoder`] | never | classified [`Line`]s borrowed from your buffer |
+//! | event | [`EventDecoder`] | never | whole blocks as [`RawEvent`]s borrowed from your buffer |
+//! | owned (`alloc`) | [`Decoder`] | the data only | spec-dispatched [`Event`]s, keeping stream state |
+//! | bytes (`bytes`) | [`BytesDecoder`] | multi-line data only | [`Event<Bytes>`](Event), single-line data never copied |
+//!
+//! Every tier follows one contract (httparse's, csv-core's): `decode` looks at the bytes you
+//! have not yet consumed and returns how many of them it [`consumed`](Decoded::consumed) and a
+//! [`Status`]. Drop that many bytes from the front of your buffer; you may then append more
+//! bytes after the rest and call again. A decoder never looks at a byte twice, so feeding a
+//! long line one byte at a time costs linear time.
+//!
+//! On an error (a [`Limits`] violation) nothing is reported consumed: call again with the same
+//! input (plus anything you appended) and decoding resumes after the offending line or event.
+
+mod event;
+mod limits;
+mod line;
+mod scan;
+
+#[cfg(feature = "alloc")]
+mod dispatch;
+#[cfg(feature = "alloc")]
+mod owned;
+
+#[cfg(feature = "bytes")]
+mod bytes;
+
+pub use event::{BufferTooSmall, Comments, DataLines, EventDecoder, RawEvent};
+pub use limits::Limits;
+pub use line::{Line, LineDecoder};
+
+#[cfg(feature = "alloc")]
+pub use dispatch::Event;
+#[cfg(feature = "alloc")]
+pub use owned::{Decoder, Feed};
+
+#[cfg(feature = "bytes")]
+pub use self::bytes::BytesDecoder;
+
+/// Whether a `decode` call produced an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status<T> {
+    /// One item was decoded.
+    Complete(T),
+    /// The input holds no complete item yet: append more bytes and call again.
+    Partial,
+}
+
+impl<T> Status<T> {
+    /// The item, if one was decoded.
+    pub fn complete(self) -> Option<T> {
+        match self {
+            Status::Complete(item) => Some(item),
+            Status::Partial => None,
+        }
+    }
+
+    /// Whether more input is needed.
+    pub fn is_partial(&self) -> bool {
+        matches!(self, Status::Partial)
+    }
+}
+
+/// The outcome of one successful `decode` call.
+#[must_use = "the caller must drop `consumed` bytes before calling again"]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Decoded<T> {
+    /// How many bytes from the front of the input were used up. Drop them before the next call.
+    pub consumed: usize,
+    /// The decoded item, or [`Status::Partial`].
+    pub status: Status<T>,
+}
+
+impl<T> Decoded<T> {
+    pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> Decoded<U> {
+        Decoded {
+            consumed: self.consumed,
+            status: match self.status {
+                Status::Complete(item) => Status::Complete(f(item)),
+                Status::Partial => Status::Partial,
+            },
+        }
+    }
+}
+
+/// Something a stateful decoder ([`Decoder`], [`BytesDecoder`]) reports, in stream order.
+///
+/// `E` is the event type and `C` the comment type of the tier.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Item<E, C> {
+    /// A dispatched event (a blank line ended a block that had at least one `data` line).
+    Event(E),
+    /// A comment line (`:` first), without the colon and without one leading space.
+    /// Servers send these as keep-alives.
+    Comment(C),
+    /// A valid `retry` field: the new reconnection time in milliseconds. The spec applies it
+    /// at once, not when the event is dispatched.
+    Retry(u64),
+}

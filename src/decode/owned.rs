@@ -1,0 +1,258 @@
+//! The owned tier: spec-dispatched events with the state the spec keeps across them.
+
+use alloc::vec::Vec;
+
+use super::dispatch::{into_string, Interpreter, Step};
+use crate::{DecodeError, Decoded, Event, Item, Limits, Status};
+
+/// The owned tier: turns a byte stream into the events an `EventSource` fires.
+///
+/// Keeps what the spec keeps across events: the last event ID and the reconnection time.
+/// Consumes every complete line at once (copying `data` values into the event being built),
+/// so your buffer never needs to hold more than one partial line. Allocates only the data of
+/// each event, plus the type and ID when they change.
+///
+/// Two ways to drive it:
+/// - [`Decoder::feed`]: hand it chunks as they arrive; it keeps the partial line for you.
+/// - [`Decoder::decode`]: the sans-IO contract over your own buffer; also reports comments and
+///   `retry` values as [`Item`]s.
+///
+/// ```
+/// use sse_wire::Decoder;
+///
+/// let mut decoder = Decoder::new();
+/// let mut events = Vec::new();
+/// for chunk in [&b"id: 7\nevent: tick\nda"[..], b"ta: 1\r", b"\n\r\ndata: 2\n\n"] {
+///     for event in decoder.feed(chunk) {
+///         events.push(event?);
+///     }
+/// }
+/// assert_eq!(events[0].event_type(), "tick");
+/// assert_eq!(events[0].data(), "1");
+/// assert_eq!(events[1].event_type(), "message");
+/// assert_eq!(events[1].last_event_id(), "7");
+/// # Ok::<(), sse_wire::DecodeError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Decoder {
+    interpreter: Interpreter,
+    /// Bytes of the unconsumed input already processed, when an error was returned.
+    pos: usize,
+    data: Vec<u8>,
+    /// The partial line [`Decoder::feed`] keeps between chunks (from `tail_start` on).
+    tail: Vec<u8>,
+    tail_start: usize,
+}
+
+impl Decoder {
+    /// A decoder with the default [`Limits`].
+    pub const fn new() -> Self {
+        Self::with_limits(Limits::new())
+    }
+
+    /// A decoder with the given limits.
+    pub const fn with_limits(limits: Limits) -> Self {
+        Decoder {
+            interpreter: Interpreter::new(limits),
+            pos: 0,
+            data: Vec::new(),
+            tail: Vec::new(),
+            tail_start: 0,
+        }
+    }
+
+    /// The last event ID (`""` if none): send it as `Last-Event-ID` when reconnecting.
+    pub fn last_event_id(&self) -> &str {
+        self.interpreter.last_event_id()
+    }
+
+    /// Sets the last event ID, e.g. one persisted from an earlier session.
+    pub fn set_last_event_id(&mut self, id: &str) {
+        self.interpreter.set_last_event_id(id);
+    }
+
+    /// The reconnection time the server asked for with `retry`, in milliseconds, if any.
+    pub fn reconnection_time(&self) -> Option<u64> {
+        self.interpreter.reconnection_time()
+    }
+
+    /// The stream ended (the connection closed): the unfinished event is discarded, as the spec
+    /// requires, and the decoder expects a new stream (a BOM is stripped again). The last event
+    /// ID and the reconnection time are kept, as an `EventSource` keeps them across reconnects.
+    pub fn finish(&mut self) {
+        self.interpreter.end_stream();
+        self.pos = 0;
+        self.data.clear();
+        self.tail.clear();
+        self.tail_start = 0;
+    }
+
+    /// Decodes from `input`, the bytes not consumed yet, until something is worth reporting.
+    ///
+    /// ```
+    /// use sse_wire::{Decoder, Item, Status};
+    ///
+    /// let mut decoder = Decoder::new();
+    /// let mut input: &[u8] = b": keep-alive\nretry: 5000\ndata: hi\n\n";
+    /// let mut items = Vec::new();
+    /// loop {
+    ///     let decoded = decoder.decode(input)?;
+    ///     input = &input[decoded.consumed..];
+    ///     match decoded.status {
+    ///         Status::Complete(Item::Comment(text)) => items.push(format!("comment {}", text.escape_ascii())),
+    ///         Status::Complete(Item::Retry(ms)) => items.push(format!("retry {ms}")),
+    ///         Status::Complete(Item::Event(event)) => items.push(format!("event {}", event.data())),
+    ///         Status::Complete(_) => {}
+    ///         Status::Partial => break,
+    ///     }
+    /// }
+    /// assert_eq!(items, ["comment keep-alive", "retry 5000", "event hi"]);
+    /// # Ok::<(), sse_wire::DecodeError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::LineTooLong`] or [`DecodeError::EventTooLong`] once per offending event;
+    /// nothing is reported consumed, and the next call (with the same input) goes on after it.
+    pub fn decode<'a>(
+        &mut self,
+        input: &'a [u8],
+    ) -> Result<Decoded<Item<Event, &'a [u8]>>, DecodeError> {
+        let mut at = self.pos;
+        loop {
+            let (item, consumed) = match self.interpreter.step(input, &mut at) {
+                Err(error) => {
+                    self.pos = at;
+                    self.data.clear();
+                    return Err(error);
+                }
+                Ok(Step::Partial { consumed }) => {
+                    self.pos = 0;
+                    return Ok(Decoded {
+                        consumed,
+                        status: Status::Partial,
+                    });
+                }
+                Ok(Step::Data { value, first, .. }) => {
+                    if !first {
+                        self.data.push(b'\n');
+                    }
+                    self.data.extend_from_slice(&input[value]);
+                    continue;
+                }
+                Ok(Step::Comment { text, next }) => (Item::Comment(&input[text]), next),
+                Ok(Step::Retry { ms, next }) => (Item::Retry(ms), next),
+                Ok(Step::Dispatch { next }) => {
+                    let data = into_string(core::mem::take(&mut self.data));
+                    (Item::Event(self.interpreter.dispatch(data)), next)
+                }
+            };
+            self.pos = 0;
+            return Ok(Decoded {
+                consumed,
+                status: Status::Complete(item),
+            });
+        }
+    }
+
+    /// Decodes a chunk as it arrived: iterate to get its events. The decoder keeps the partial
+    /// line at the chunk's end for the next call. Comments and `retry` are applied but not
+    /// yielded (use [`Decoder::decode`] to see them).
+    ///
+    /// Dropping the iterator early keeps the rest of the chunk for the next call: no event is
+    /// lost.
+    pub fn feed<'d, 'c>(&'d mut self, chunk: &'c [u8]) -> Feed<'d, 'c> {
+        Feed {
+            decoder: self,
+            chunk,
+        }
+    }
+
+    /// How many bytes the line scanner has searched, for the linear-time tests.
+    #[cfg(test)]
+    pub(crate) fn scanned(&self) -> usize {
+        self.interpreter.scanned()
+    }
+}
+
+impl Default for Decoder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Iterator over the events of one chunk. See [`Decoder::feed`].
+#[derive(Debug)]
+pub struct Feed<'d, 'c> {
+    decoder: &'d mut Decoder,
+    chunk: &'c [u8],
+}
+
+impl Iterator for Feed<'_, '_> {
+    type Item = Result<Event, DecodeError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let decoder = &mut *self.decoder;
+        loop {
+            let from_tail = decoder.tail_start < decoder.tail.len();
+            let tail = core::mem::take(&mut decoder.tail);
+            let input = if from_tail {
+                &tail[decoder.tail_start..]
+            } else if self.chunk.is_empty() {
+                decoder.tail = tail;
+                return None;
+            } else {
+                self.chunk
+            };
+            let outcome = match decoder.decode(input) {
+                Err(error) => Err(error),
+                Ok(decoded) => Ok((
+                    decoded.consumed,
+                    decoded.status.complete().map(|item| match item {
+                        Item::Event(event) => Some(event),
+                        _ => None,
+                    }),
+                )),
+            };
+            decoder.tail = tail;
+            let (consumed, status) = match outcome {
+                Err(error) => return Some(Err(error)),
+                Ok(outcome) => outcome,
+            };
+            if from_tail {
+                decoder.tail_start += consumed;
+            } else {
+                self.chunk = &self.chunk[consumed..];
+            }
+            match status {
+                Some(Some(event)) => return Some(Ok(event)),
+                Some(None) => continue,
+                None => {}
+            }
+            // No complete line: the partial one is kept in the tail, completed from the chunk
+            // up to its first line end. The scanner resumes where it stopped.
+            decoder.tail.drain(..decoder.tail_start);
+            decoder.tail_start = 0;
+            let take = if from_tail {
+                memchr::memchr2(b'\n', b'\r', self.chunk).map_or(self.chunk.len(), |end| end + 1)
+            } else {
+                self.chunk.len()
+            };
+            decoder.tail.extend_from_slice(&self.chunk[..take]);
+            self.chunk = &self.chunk[take..];
+            if self.chunk.is_empty() && !from_tail {
+                return None;
+            }
+            if take == 0 {
+                return None;
+            }
+        }
+    }
+}
+
+impl Drop for Feed<'_, '_> {
+    fn drop(&mut self) {
+        // Whatever was not decoded yet waits for the next call.
+        self.decoder.tail.extend_from_slice(self.chunk);
+    }
+}

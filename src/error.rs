@@ -1,0 +1,44 @@
+//! Error types.
+//!
+//! The SSE grammar has no invalid input: every byte sequence is a valid stream. The only
+//! decoding errors are the limits a caller configured (see [`Limits`](crate::Limits)).
+
+use core::fmt;
+
+/// A configured limit was exceeded while decoding.
+///
+/// The decoder reports each violation once, then discards the offending line or event and
+/// goes on decoding: call `decode` again with the same (or a longer) input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// A single line (without its terminator) was longer than `limit` bytes.
+    LineTooLong {
+        /// The configured [`Limits::max_line_len`](crate::Limits::max_line_len).
+        limit: usize,
+    },
+    /// An event block (from its first line up to its dispatching blank line) was longer than
+    /// `limit` bytes.
+    EventTooLong {
+        /// The configured [`Limits::max_event_len`](crate::Limits::max_event_len).
+        limit: usize,
+    },
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DecodeError::LineTooLong { limit } => {
+                write!(
+                    f,
+                    "event stream line longer than the limit of {limit} bytes"
+                )
+            }
+            DecodeError::EventTooLong { limit } => {
+                write!(f, "event longer than the limit of {limit} bytes")
+            }
+        }
+    }
+}
+
+impl core::error::Error for DecodeError {}

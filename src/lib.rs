@@ -1,0 +1,87 @@
+//! # sse-wire
+//!
+//! A spec-exact, zero-copy, incremental codec for [Server-Sent Events]: the
+//! `text/event-stream` wire format of the WHATWG HTML standard.
+//!
+//! ```
+//! use sse_wire::Decoder;
+//!
+//! let mut decoder = Decoder::new();
+//! // Bytes arrive in arbitrary chunks; events come out the same whatever the chunking.
+//! let chunks: [&[u8]; 3] = [b"retry: 3000\nid: 1\nevent: update\nda", b"ta: hello\ndata: world\r", b"\n\n"];
+//! let mut events = Vec::new();
+//! for chunk in chunks {
+//!     for event in decoder.feed(chunk) {
+//!         events.push(event?);
+//!     }
+//! }
+//! assert_eq!(events.len(), 1);
+//! assert_eq!(events[0].event_type(), "update");
+//! assert_eq!(events[0].data(), "hello\nworld");
+//! assert_eq!(events[0].last_event_id(), "1");
+//! assert_eq!(decoder.reconnection_time(), Some(3000));
+//! # Ok::<(), sse_wire::DecodeError>(())
+//! ```
+//!
+//! ## Tiers
+//!
+//! All decoders share one line scanner (`memchr2` over CR and LF) and one contract: give
+//! them the bytes you have not consumed yet; they say how many they used and whether they
+//! produced something. See [`decode`] for the table of tiers:
+//!
+//! - [`LineDecoder`]: classified [`Line`]s, borrowed, no allocation (`no_std`).
+//! - [`EventDecoder`]: whole blocks as [`RawEvent`]s, borrowed, no allocation (`no_std`).
+//! - [`Decoder`] (`alloc`): the events an `EventSource` fires, with the last event ID and the
+//!   reconnection time kept across events.
+//! - [`BytesDecoder`] (`bytes`): the same out of a `BytesMut`, with `Bytes` data.
+//!
+//! ## Features
+//!
+//! - `std` (default): implies `alloc`.
+//! - `alloc`: the owned tier.
+//! - `bytes`: the bytes tier.
+//!
+//! Without default features the crate is `#![no_std]` and uses only `core` and `memchr`.
+//!
+//! ## Conformance
+//!
+//! The decoder follows "Interpreting an event stream" of the HTML standard exactly: CR, LF
+//! and CRLF end lines (also split across chunks); one UTF-8 BOM is stripped at stream start
+//! only; `:` starts a comment; a field splits at the first colon and one leading space of
+//! its value is dropped; a line without colon is a field with an empty value; `data` lines are
+//! joined with LF; an `id` holding NUL is ignored; `retry` counts only if it is all ASCII
+//! digits (and fits `u64`); the last event ID persists and is set even when no event fires;
+//! an event fires only if it had data, with type `message` by default; an unterminated last
+//! event is discarded. Invalid UTF-8 becomes U+FFFD in the owned and bytes tiers.
+//!
+//! ## Limits
+//!
+//! Every decoder is bounded by [`Limits`] (16 MiB per line and per event by default). A
+//! violation is one [`DecodeError`]; the decoder skips the offending event and goes on.
+//!
+//! [Server-Sent Events]: https://html.spec.whatwg.org/multipage/server-sent-events.html
+
+#![no_std]
+#![forbid(unsafe_code)]
+#![warn(missing_docs, rust_2018_idioms, unreachable_pub)]
+#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod decode;
+mod error;
+
+pub use decode::{
+    BufferTooSmall, Comments, DataLines, Decoded, EventDecoder, Item, Limits, Line, LineDecoder,
+    RawEvent, Status,
+};
+pub use error::DecodeError;
+
+#[cfg(feature = "alloc")]
+pub use decode::{Decoder, Event, Feed};
+
+#[cfg(feature = "bytes")]
+pub use decode::BytesDecoder;
