@@ -55,7 +55,7 @@ struct BlockInfo {
 /// ```
 #[derive(Debug, Clone)]
 pub struct EventDecoder {
-    scanner: LineScanner,
+    pub(super) scanner: LineScanner,
     max_event_len: usize,
     /// Where the current block starts, in the unconsumed input.
     start: usize,

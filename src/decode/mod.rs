@@ -21,6 +21,9 @@ mod limits;
 mod line;
 mod scan;
 
+#[cfg(test)]
+mod linear_tests;
+
 #[cfg(feature = "alloc")]
 mod dispatch;
 #[cfg(feature = "alloc")]

@@ -1,0 +1,67 @@
+//! The scanner never rescans: feeding a long line one byte at a time costs one `memchr2` byte
+//! per input byte, at every tier. Counted, not timed.
+
+use super::scan::LineScanner;
+use super::Status;
+
+const LONG: usize = 1 << 20;
+
+fn long_stream() -> alloc::vec::Vec<u8> {
+    let mut stream = b"data: ".to_vec();
+    stream.resize(6 + LONG, b'x');
+    stream.extend_from_slice(b"\n\n");
+    stream
+}
+
+#[test]
+fn line_scanner_scans_each_byte_once_when_fed_byte_by_byte() {
+    let stream = long_stream();
+    let mut scanner = LineScanner::new(usize::MAX);
+    let mut buffer = alloc::vec::Vec::new();
+    let mut lines = 0;
+    for &byte in &stream {
+        buffer.push(byte);
+        let decoded = scanner.next_line(&buffer).unwrap();
+        buffer.drain(..decoded.consumed);
+        if let Status::Complete(_) = decoded.status {
+            lines += 1;
+        }
+    }
+    assert_eq!(lines, 2);
+    assert_eq!(scanner.scanned, stream.len());
+}
+
+#[test]
+fn event_tier_scans_each_byte_once_when_fed_byte_by_byte() {
+    let stream = long_stream();
+    let mut decoder = super::EventDecoder::new();
+    let mut len = 0;
+    let mut events = 0;
+    for _ in &stream {
+        len += 1;
+        let decoded = decoder.decode(&stream[..len]).unwrap();
+        assert!(decoded.consumed == 0 || decoded.consumed == len);
+        if let Status::Complete(event) = decoded.status {
+            assert_eq!(event.data_len(), LONG);
+            events += 1;
+        }
+    }
+    assert_eq!(events, 1);
+    assert_eq!(decoder.scanner.scanned, stream.len());
+}
+
+#[cfg(feature = "alloc")]
+#[test]
+fn owned_tier_scans_each_byte_once_when_fed_byte_by_byte() {
+    let stream = long_stream();
+    let mut decoder = super::Decoder::new();
+    let mut events = 0;
+    for byte in stream.chunks(1) {
+        for event in decoder.feed(byte) {
+            assert_eq!(event.unwrap().data().len(), LONG);
+            events += 1;
+        }
+    }
+    assert_eq!(events, 1);
+    assert_eq!(decoder.scanned(), stream.len());
+}
