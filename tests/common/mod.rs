@@ -1,0 +1,7 @@
+//! Shared test support: the reference decoder and drivers that run every tier over a stream
+//! cut into chunks, all reporting the same [`reference::Outcome`] shape.
+
+#![allow(dead_code)]
+
+pub mod reference;
+pub mod tiers;

@@ -1,0 +1,339 @@
+//! Drivers that run each decoder tier over a stream delivered in chunks, the way a caller
+//! would (a buffer of unconsumed bytes, appended to as chunks arrive), and report what an
+//! `EventSource` would observe.
+
+use super::reference::{Observed, Outcome};
+use sse_wire::{DecodeError, EventDecoder, Limits, Line, LineDecoder, Status};
+
+/// The pieces of `stream` cut at `cuts` (ascending offsets).
+pub fn chunks<'a>(stream: &'a [u8], cuts: &[usize]) -> Vec<&'a [u8]> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for &cut in cuts {
+        let cut = cut.min(stream.len());
+        if cut >= start {
+            pieces.push(&stream[start..cut]);
+            start = cut;
+        }
+    }
+    pieces.push(&stream[start..]);
+    pieces
+}
+
+/// What the tiers are compared on when a tier cannot order retries among comments.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Summary {
+    pub events: Vec<Observed>,
+    pub comments: Vec<String>,
+    pub retries: Vec<u64>,
+    pub last_event_id: String,
+    pub errors: usize,
+}
+
+pub fn summarize(outcome: &Outcome) -> Summary {
+    let mut summary = Summary {
+        last_event_id: outcome.last_event_id.clone(),
+        ..Summary::default()
+    };
+    for observed in &outcome.observed {
+        match observed {
+            Observed::Event { .. } => summary.events.push(observed.clone()),
+            Observed::Comment(text) => summary.comments.push(text.clone()),
+            Observed::Retry(ms) => summary.retries.push(*ms),
+        }
+    }
+    summary
+}
+
+fn lossy(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The owned tier through `decode`, over a caller buffer. Errors are counted, then skipped.
+pub fn owned(stream: &[u8], cuts: &[usize], limits: Limits) -> (Outcome, usize) {
+    let mut decoder = sse_wire::Decoder::with_limits(limits);
+    let mut outcome = Outcome::default();
+    let mut errors = 0;
+    let mut buffer: Vec<u8> = Vec::new();
+    for chunk in chunks(stream, cuts) {
+        buffer.extend_from_slice(chunk);
+        let mut start = 0;
+        loop {
+            match decoder.decode(&buffer[start..]) {
+                Ok(decoded) => {
+                    start += decoded.consumed;
+                    match decoded.status {
+                        Status::Complete(sse_wire::Item::Event(event)) => {
+                            outcome.observed.push(Observed::Event {
+                                event_type: event.event_type().to_string(),
+                                data: event.data().to_string(),
+                                last_event_id: event.last_event_id().to_string(),
+                            })
+                        }
+                        Status::Complete(sse_wire::Item::Comment(text)) => {
+                            outcome.observed.push(Observed::Comment(lossy(text)))
+                        }
+                        Status::Complete(sse_wire::Item::Retry(ms)) => {
+                            outcome.observed.push(Observed::Retry(ms))
+                        }
+                        Status::Complete(_) => unreachable!("no other items exist"),
+                        Status::Partial => break,
+                    }
+                }
+                Err(_) => errors += 1,
+            }
+        }
+        buffer.drain(..start);
+    }
+    decoder.finish();
+    outcome.last_event_id = decoder.last_event_id().to_string();
+    (outcome, errors)
+}
+
+/// The owned tier through `feed`: only events (comments and retries are not yielded).
+pub fn owned_feed(stream: &[u8], cuts: &[usize], limits: Limits) -> (Vec<Observed>, String, usize) {
+    let mut decoder = sse_wire::Decoder::with_limits(limits);
+    let mut events = Vec::new();
+    let mut errors = 0;
+    for chunk in chunks(stream, cuts) {
+        for event in decoder.feed(chunk) {
+            match event {
+                Ok(event) => events.push(Observed::Event {
+                    event_type: event.event_type().to_string(),
+                    data: event.data().to_string(),
+                    last_event_id: event.last_event_id().to_string(),
+                }),
+                Err(_) => errors += 1,
+            }
+        }
+    }
+    decoder.finish();
+    (events, decoder.last_event_id().to_string(), errors)
+}
+
+/// The bytes tier, over a `BytesMut` the chunks are appended to.
+#[cfg(feature = "bytes")]
+pub fn bytes(stream: &[u8], cuts: &[usize], limits: Limits) -> (Outcome, usize) {
+    let mut decoder = sse_wire::BytesDecoder::with_limits(limits);
+    let mut outcome = Outcome::default();
+    let mut errors = 0;
+    let mut buffer = bytes::BytesMut::new();
+    for chunk in chunks(stream, cuts) {
+        buffer.extend_from_slice(chunk);
+        loop {
+            match decoder.decode(&mut buffer) {
+                Ok(Some(sse_wire::Item::Event(event))) => outcome.observed.push(Observed::Event {
+                    event_type: event.event_type().to_string(),
+                    data: String::from_utf8(event.data().to_vec())
+                        .expect("bytes tier data is UTF-8"),
+                    last_event_id: event.last_event_id().to_string(),
+                }),
+                Ok(Some(sse_wire::Item::Comment(text))) => {
+                    outcome.observed.push(Observed::Comment(lossy(&text)))
+                }
+                Ok(Some(sse_wire::Item::Retry(ms))) => outcome.observed.push(Observed::Retry(ms)),
+                Ok(Some(_)) => unreachable!("no other items exist"),
+                Ok(None) => break,
+                Err(_) => errors += 1,
+            }
+        }
+    }
+    decoder.finish();
+    outcome.last_event_id = decoder.last_event_id().to_string();
+    (outcome, errors)
+}
+
+/// The spec's interpretation applied to the line tier's output (test-side, to check lines).
+#[derive(Default)]
+struct LineInterpreter {
+    outcome: Outcome,
+    data: Vec<u8>,
+    data_lines: usize,
+    event_type: Vec<u8>,
+    id_buffer: Option<Vec<u8>>,
+    last_event_id: Vec<u8>,
+}
+
+impl LineInterpreter {
+    fn line(&mut self, line: Line<'_>) {
+        match line {
+            Line::Blank => {
+                if let Some(id) = self.id_buffer.take() {
+                    self.last_event_id = id;
+                }
+                if self.data_lines > 0 {
+                    let event_type = if self.event_type.is_empty() {
+                        "message".to_string()
+                    } else {
+                        lossy(&self.event_type)
+                    };
+                    self.outcome.observed.push(Observed::Event {
+                        event_type,
+                        data: lossy(&self.data),
+                        last_event_id: lossy(&self.last_event_id),
+                    });
+                }
+                self.data.clear();
+                self.data_lines = 0;
+                self.event_type.clear();
+            }
+            Line::Comment(text) => self.outcome.observed.push(Observed::Comment(lossy(text))),
+            Line::Data(value) => {
+                if self.data_lines > 0 {
+                    self.data.push(b'\n');
+                }
+                self.data.extend_from_slice(value);
+                self.data_lines += 1;
+            }
+            Line::Event(value) => self.event_type = value.to_vec(),
+            Line::Id(value) => self.id_buffer = Some(value.to_vec()),
+            Line::Retry(ms) => self.outcome.observed.push(Observed::Retry(ms)),
+            Line::Ignored { .. } => {}
+            _ => unreachable!("no other lines exist"),
+        }
+    }
+}
+
+/// The line tier, over a caller buffer. A line error drops the line only (this tier has no
+/// notion of events), so compare it with the reference only without limits.
+pub fn lines(stream: &[u8], cuts: &[usize]) -> Outcome {
+    let mut decoder = LineDecoder::with_limits(Limits::unlimited());
+    let mut interpreter = LineInterpreter::default();
+    let mut buffer: Vec<u8> = Vec::new();
+    for chunk in chunks(stream, cuts) {
+        buffer.extend_from_slice(chunk);
+        let mut start = 0;
+        loop {
+            let decoded = decoder.decode(&buffer[start..]).expect("no limits");
+            start += decoded.consumed;
+            match decoded.status {
+                Status::Complete(line) => interpreter.line(line),
+                Status::Partial => break,
+            }
+        }
+        buffer.drain(..start);
+    }
+    let mut outcome = interpreter.outcome;
+    outcome.last_event_id = lossy(&interpreter.last_event_id);
+    outcome
+}
+
+/// The event tier, over a caller buffer, with the stream state kept test-side. Within a block
+/// this tier reports the last `retry` only, and comments apart from fields, so it is compared
+/// on a [`Summary`].
+pub fn events(stream: &[u8], cuts: &[usize], limits: Limits) -> Summary {
+    let mut decoder = EventDecoder::with_limits(limits);
+    let mut summary = Summary::default();
+    let mut last_event_id: Vec<u8> = Vec::new();
+    let mut buffer: Vec<u8> = Vec::new();
+    for chunk in chunks(stream, cuts) {
+        buffer.extend_from_slice(chunk);
+        let mut start = 0;
+        loop {
+            let decoded = match decoder.decode(&buffer[start..]) {
+                Ok(decoded) => decoded,
+                Err(DecodeError::LineTooLong { .. } | DecodeError::EventTooLong { .. }) => {
+                    summary.errors += 1;
+                    continue;
+                }
+                Err(other) => panic!("unexpected error {other}"),
+            };
+            start += decoded.consumed;
+            let Status::Complete(block) = decoded.status else {
+                break;
+            };
+            summary.comments.extend(block.comments().map(lossy));
+            assert_eq!(block.comments().count(), block.comment_count());
+            if let Some(ms) = block.retry() {
+                summary.retries.push(ms);
+            }
+            if let Some(id) = block.id() {
+                last_event_id = id.to_vec();
+            }
+            if block.fires() {
+                let mut joined = vec![0; block.data_len()];
+                let n = block.copy_data_to(&mut joined).expect("sized by data_len");
+                assert_eq!(n, block.data_len());
+                let lines: Vec<&[u8]> = block.data_lines().collect();
+                assert_eq!(lines.len(), block.data_line_count());
+                assert_eq!(lines.join(&b'\n'), joined);
+                if let Some(single) = block.data_single() {
+                    assert_eq!(single, &joined[..]);
+                }
+                let event_type = match block.event_type() {
+                    None | Some(b"") => "message".to_string(),
+                    Some(t) => lossy(t),
+                };
+                summary.events.push(Observed::Event {
+                    event_type,
+                    data: lossy(&joined),
+                    last_event_id: lossy(&last_event_id),
+                });
+            }
+        }
+        buffer.drain(..start);
+    }
+    summary.last_event_id = lossy(&last_event_id);
+    summary
+}
+
+/// The reference's summary with only the last retry of each block kept, as the event tier
+/// reports it.
+pub fn reference_summary_per_block(stream: &[u8]) -> Summary {
+    // The event tier keeps one retry per block: rebuild the reference's retries block by block.
+    let mut summary = summarize(&super::reference::decode(stream));
+    (summary.retries, summary.comments) = per_block(stream);
+    summary
+}
+
+/// The last valid retry of each complete block, and the comments of complete blocks,
+/// computed with the reference's line rules.
+fn per_block(stream: &[u8]) -> (Vec<u64>, Vec<String>) {
+    let text = String::from_utf8_lossy(stream);
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
+    let mut retries = Vec::new();
+    let mut comments = Vec::new();
+    let mut block_comments = Vec::new();
+    let mut block_retry = None;
+    let mut line = String::new();
+    let mut lines = Vec::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                lines.push(std::mem::take(&mut line));
+            }
+            '\n' => lines.push(std::mem::take(&mut line)),
+            c => line.push(c),
+        }
+    }
+    for line in lines {
+        if line.is_empty() {
+            if let Some(ms) = block_retry.take() {
+                retries.push(ms);
+            }
+            comments.append(&mut block_comments);
+            continue;
+        }
+        if let Some(comment) = line.strip_prefix(':') {
+            block_comments.push(comment.strip_prefix(' ').unwrap_or(comment).to_string());
+            continue;
+        }
+        let (name, value) = match line.find(':') {
+            Some(colon) => {
+                let value = &line[colon + 1..];
+                (&line[..colon], value.strip_prefix(' ').unwrap_or(value))
+            }
+            None => (line.as_str(), ""),
+        };
+        if name == "retry" && !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+            if let Ok(ms) = value.parse::<u64>() {
+                block_retry = Some(ms);
+            }
+        }
+    }
+    (retries, comments)
+}
