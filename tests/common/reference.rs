@@ -3,6 +3,8 @@
 //! stream is decoded to a `String` first and split into `String` lines.
 
 #![allow(dead_code)]
+// The spec's steps read better as written there.
+#![allow(clippy::collapsible_match, clippy::collapsible_if)]
 
 /// What an `EventSource` observes, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
