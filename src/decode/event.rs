@@ -110,6 +110,9 @@ impl EventDecoder {
     /// [`DecodeError::LineTooLong`] or [`DecodeError::EventTooLong`] once per offending event;
     /// nothing is consumed, and the next call (with the same input) skips the whole event.
     pub fn decode<'a>(&mut self, input: &'a [u8]) -> Result<Decoded<RawEvent<'a>>, DecodeError> {
+        // `min`: a caller that breaks the contract (a shorter input) gets nonsense, not a panic.
+        self.pos = self.pos.min(input.len());
+        self.start = self.start.min(self.pos);
         loop {
             let at = self.pos;
             let decoded = match self.scanner.next_line(&input[at..]) {

@@ -118,7 +118,8 @@ impl Decoder {
         &mut self,
         input: &'a [u8],
     ) -> Result<Decoded<Item<Event, &'a [u8]>>, DecodeError> {
-        let mut at = self.pos;
+        // `min`: a caller that breaks the contract (a shorter input) gets nonsense, not a panic.
+        let mut at = self.pos.min(input.len());
         loop {
             let (item, consumed) = match self.interpreter.step(input, &mut at) {
                 Err(error) => {

@@ -65,7 +65,8 @@ impl LineScanner {
     /// split CRLF, a discarded over-long line). On `Err` nothing is reported consumed: the
     /// scanner remembers how far it got, and the caller calls again with the same input.
     pub(crate) fn next_line(&mut self, input: &[u8]) -> Result<Decoded<Range<usize>>, DecodeError> {
-        let mut start = self.pending;
+        // `min`: a caller that breaks the contract (a shorter input) gets nonsense, not a panic.
+        let mut start = self.pending.min(input.len());
         if self.flags & BOM_DONE == 0 {
             let n = input.len().min(BOM.len());
             if input[..n] == BOM[..n] {
@@ -90,7 +91,7 @@ impl LineScanner {
                 }
                 self.flags &= !SKIP_LF;
             }
-            let from = start.max(self.scan_from);
+            let from = start.max(self.scan_from).min(input.len());
             let found = memchr::memchr2(b'\n', b'\r', &input[from..]);
             #[cfg(test)]
             {
