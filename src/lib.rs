@@ -40,6 +40,8 @@
 //! - `std` (default): implies `alloc`.
 //! - `alloc`: the owned tier.
 //! - `bytes`: the bytes tier.
+//! - `tokio-util`: [`codec::SseCodec`], for `FramedRead`/`FramedWrite` (implies `bytes`, `std`).
+//! - `stream`: [`stream::EventStream`], events from any `Stream` of byte chunks.
 //!
 //! Without default features the crate is `#![no_std]` and uses only `core` and `memchr`.
 //!
@@ -71,8 +73,12 @@ extern crate alloc;
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
+#[cfg(feature = "tokio-util")]
+pub mod codec;
 pub mod decode;
 mod error;
+#[cfg(feature = "stream")]
+pub mod stream;
 
 pub use decode::{
     BufferTooSmall, Comments, DataLines, Decoded, EventDecoder, Item, Limits, Line, LineDecoder,

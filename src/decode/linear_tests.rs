@@ -65,3 +65,22 @@ fn owned_tier_scans_each_byte_once_when_fed_byte_by_byte() {
     assert_eq!(events, 1);
     assert_eq!(decoder.scanned(), stream.len());
 }
+
+#[cfg(feature = "alloc")]
+#[test]
+fn owned_decoder_lets_go_of_a_huge_event_once_it_is_gone() {
+    let stream = long_stream();
+    let mut decoder = super::Decoder::new();
+    let mut events = 0;
+    for chunk in stream.chunks(4096) {
+        for event in decoder.feed(chunk) {
+            assert_eq!(event.unwrap().data().len(), LONG);
+            events += 1;
+        }
+    }
+    assert_eq!(events, 1);
+    // The next chunk ends the huge line's tail use; nothing of it may stay allocated.
+    assert_eq!(decoder.feed(b"data: small\n\n").count(), 1);
+    assert!(decoder.tail.capacity() <= 64 * 1024, "{}", decoder.tail.capacity());
+    assert!(decoder.data.capacity() <= 64 * 1024, "{}", decoder.data.capacity());
+}

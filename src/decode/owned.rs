@@ -38,9 +38,9 @@ pub struct Decoder {
     interpreter: Interpreter,
     /// Bytes of the unconsumed input already processed, when an error was returned.
     pos: usize,
-    data: Vec<u8>,
+    pub(super) data: Vec<u8>,
     /// The partial line [`Decoder::feed`] keeps between chunks (from `tail_start` on).
-    tail: Vec<u8>,
+    pub(super) tail: Vec<u8>,
     tail_start: usize,
 }
 
@@ -82,8 +82,8 @@ impl Decoder {
     pub fn finish(&mut self) {
         self.interpreter.end_stream();
         self.pos = 0;
-        self.data.clear();
-        self.tail.clear();
+        release(&mut self.data);
+        release(&mut self.tail);
         self.tail_start = 0;
     }
 
@@ -124,7 +124,7 @@ impl Decoder {
             let (item, consumed) = match self.interpreter.step(input, &mut at) {
                 Err(error) => {
                     self.pos = at;
-                    self.data.clear();
+                    release(&mut self.data);
                     return Err(error);
                 }
                 Ok(Step::Partial { consumed }) => {
@@ -195,6 +195,10 @@ impl Iterator for Feed<'_, '_> {
     fn next(&mut self) -> Option<Self::Item> {
         let decoder = &mut *self.decoder;
         loop {
+            if decoder.tail_start == decoder.tail.len() && decoder.tail_start > 0 {
+                decoder.tail_start = 0;
+                release(&mut decoder.tail);
+            }
             let from_tail = decoder.tail_start < decoder.tail.len();
             let tail = core::mem::take(&mut decoder.tail);
             let input = if from_tail {
@@ -234,6 +238,9 @@ impl Iterator for Feed<'_, '_> {
             // up to its first line end. The scanner resumes where it stopped.
             decoder.tail.drain(..decoder.tail_start);
             decoder.tail_start = 0;
+            if decoder.tail.is_empty() {
+                release(&mut decoder.tail);
+            }
             let take = if from_tail {
                 memchr::memchr2(b'\n', b'\r', self.chunk).map_or(self.chunk.len(), |end| end + 1)
             } else {
@@ -255,5 +262,16 @@ impl Drop for Feed<'_, '_> {
     fn drop(&mut self) {
         // Whatever was not decoded yet waits for the next call.
         self.decoder.tail.extend_from_slice(self.chunk);
+    }
+}
+
+/// Buffers keep their allocation for the next line or event, unless a huge one grew them: a
+/// connection that once saw a big event must not pin its memory forever.
+const KEEP_CAPACITY: usize = 64 * 1024;
+
+fn release(buffer: &mut Vec<u8>) {
+    buffer.clear();
+    if buffer.capacity() > KEEP_CAPACITY {
+        *buffer = Vec::new();
     }
 }

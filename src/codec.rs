@@ -1,0 +1,123 @@
+//! [`tokio_util::codec`] integration: read events from any `AsyncRead` with `FramedRead`.
+//!
+//! ```
+//! use futures::StreamExt;
+//! use sse_wire::{codec::SseCodec, Item};
+//! use tokio_util::codec::FramedRead;
+//!
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let body: &[u8] = b": hi\ndata: one\n\ndata: two\n\ndata: cut off";
+//! let mut frames = FramedRead::new(body, SseCodec::new());
+//! let mut data = Vec::new();
+//! while let Some(item) = frames.next().await {
+//!     if let Item::Event(event) = item? {
+//!         data.push(event.data().clone());
+//!     }
+//! }
+//! assert_eq!(data, ["one", "two"]); // the unfinished last event is discarded, not an error
+//! # Ok::<(), sse_wire::codec::CodecError>(())
+//! # }).unwrap();
+//! ```
+
+use std::{fmt, io};
+
+use bytes::{Bytes, BytesMut};
+
+use crate::{BytesDecoder, DecodeError, Event, Item, Limits};
+
+/// A `tokio_util::codec::Decoder` for `text/event-stream`, built on [`BytesDecoder`]:
+/// yields every [`Item`] (events, comments for liveness, `retry`), with `Bytes` data shared
+/// with the read buffer.
+///
+/// At end of input an unfinished event is discarded, as the spec requires: never an error.
+/// A [`Limits`] violation is returned as [`CodecError::Decode`]; `FramedRead` ends the stream
+/// after any error (use [`BytesDecoder`] directly to skip the event and go on).
+#[derive(Debug, Clone, Default)]
+pub struct SseCodec {
+    decoder: BytesDecoder,
+}
+
+impl SseCodec {
+    /// A codec with the default [`Limits`].
+    pub const fn new() -> Self {
+        SseCodec {
+            decoder: BytesDecoder::new(),
+        }
+    }
+
+    /// A codec with the given limits.
+    pub const fn with_limits(limits: Limits) -> Self {
+        SseCodec {
+            decoder: BytesDecoder::with_limits(limits),
+        }
+    }
+
+    /// The decoder, for the stream state it keeps (last event ID, reconnection time).
+    pub fn decoder(&self) -> &BytesDecoder {
+        &self.decoder
+    }
+
+    /// The decoder, e.g. to set the last event ID before a resumed stream.
+    pub fn decoder_mut(&mut self) -> &mut BytesDecoder {
+        &mut self.decoder
+    }
+}
+
+impl tokio_util::codec::Decoder for SseCodec {
+    type Item = Item<Event<Bytes>, Bytes>;
+    type Error = CodecError;
+
+    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Self::Item>, CodecError> {
+        Ok(self.decoder.decode(src)?)
+    }
+
+    fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<Self::Item>, CodecError> {
+        if let Some(item) = self.decoder.decode(src)? {
+            return Ok(Some(item));
+        }
+        // End of stream: the unfinished event is discarded.
+        src.clear();
+        self.decoder.finish();
+        Ok(None)
+    }
+}
+
+/// An error reading an event stream through [`SseCodec`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CodecError {
+    /// A [`Limits`] violation.
+    Decode(DecodeError),
+    /// The underlying reader failed.
+    Io(io::Error),
+}
+
+impl fmt::Display for CodecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CodecError::Decode(error) => error.fmt(f),
+            CodecError::Io(error) => write!(f, "reading the event stream: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for CodecError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CodecError::Decode(error) => Some(error),
+            CodecError::Io(error) => Some(error),
+        }
+    }
+}
+
+impl From<DecodeError> for CodecError {
+    fn from(error: DecodeError) -> Self {
+        CodecError::Decode(error)
+    }
+}
+
+impl From<io::Error> for CodecError {
+    fn from(error: io::Error) -> Self {
+        CodecError::Io(error)
+    }
+}
