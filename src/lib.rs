@@ -71,8 +71,10 @@ extern crate alloc;
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
+pub mod client;
 pub mod decode;
 mod error;
+pub mod server;
 
 pub use decode::{
     BufferTooSmall, Comments, DataLines, Decoded, EventDecoder, Item, Limits, Line, LineDecoder,
