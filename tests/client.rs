@@ -272,6 +272,16 @@ mod timelines {
     }
 
     #[test]
+    fn a_zero_idle_timeout_is_one_ms_so_a_connect_is_never_dead_at_once() {
+        let config = Config::new().with_idle_timeout(0).with_reconnection_time(0);
+        assert_eq!(config.idle_timeout(), Some(1));
+        let mut client = Client::new(config, 1);
+        connect(&mut client, 10);
+        assert_eq!(client.poll(10), Action::Receive { deadline: Some(11) });
+        assert_eq!(connect(&mut client, 11), None);
+    }
+
+    #[test]
     fn response_timeout_reschedules() {
         let mut client = Client::new(Config::new().with_idle_timeout(500), 1);
         connect(&mut client, 0);

@@ -173,8 +173,10 @@ impl Config {
 
     /// Declares a connection dead when no byte (not even a comment) arrived for `ms`, and
     /// when a response takes longer than `ms` to arrive; a reconnect is then scheduled.
+    /// At least 1 ms (`0` counts as 1), so that a connection is never dead the instant it
+    /// was made.
     pub const fn with_idle_timeout(mut self, ms: u64) -> Self {
-        self.idle_timeout = Some(ms);
+        self.idle_timeout = Some(if ms == 0 { 1 } else { ms });
         self
     }
 

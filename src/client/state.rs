@@ -82,7 +82,10 @@ impl Client {
                         .idle_timeout()
                         .map(|timeout| last.saturating_add(timeout));
                     match deadline {
-                        Some(deadline) if now >= deadline => self.reestablish(now),
+                        // A deadline saturated at the end of time (`== last`) never fires.
+                        Some(deadline) if now >= deadline && deadline > last => {
+                            self.reestablish(now);
+                        }
                         _ => return Action::Receive { deadline },
                     }
                 }
