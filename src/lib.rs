@@ -73,10 +73,12 @@ extern crate alloc;
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
+pub mod client;
 #[cfg(feature = "tokio-util")]
 pub mod codec;
 pub mod decode;
 mod error;
+pub mod server;
 #[cfg(feature = "stream")]
 pub mod stream;
 
