@@ -1,6 +1,11 @@
 //! Drivers that run each decoder tier over a stream delivered in chunks, the way a caller
 //! would (a buffer of unconsumed bytes, appended to as chunks arrive), and report what an
 //! `EventSource` would observe.
+//!
+//! Every driver takes the last event ID the connection starts with (`""` for a first
+//! connection; the previous connection's for a reconnection), counts limit errors (and keeps
+//! decoding after them, as the contract says), and records the most bytes the caller's buffer
+//! ever held, so the limit tests can bound it.
 
 use super::reference::{Observed, Outcome};
 use sse_wire::{DecodeError, EventDecoder, Limits, Line, LineDecoder, Status};
@@ -18,6 +23,16 @@ pub fn chunks<'a>(stream: &'a [u8], cuts: &[usize]) -> Vec<&'a [u8]> {
     }
     pieces.push(&stream[start..]);
     pieces
+}
+
+/// One tier's run over one stream.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Run {
+    pub outcome: Outcome,
+    /// Limit errors reported.
+    pub errors: usize,
+    /// The most bytes the caller's buffer held at any time (0 where the decoder keeps them).
+    pub max_buffer: usize,
 }
 
 /// What the tiers are compared on when a tier cannot order retries among comments.
@@ -50,13 +65,15 @@ fn lossy(bytes: &[u8]) -> String {
 }
 
 /// The owned tier through `decode`, over a caller buffer. Errors are counted, then skipped.
-pub fn owned(stream: &[u8], cuts: &[usize], limits: Limits) -> (Outcome, usize) {
+#[cfg(feature = "alloc")]
+pub fn owned(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> Run {
     let mut decoder = sse_wire::Decoder::with_limits(limits);
-    let mut outcome = Outcome::default();
-    let mut errors = 0;
+    decoder.set_last_event_id(start_id);
+    let mut run = Run::default();
     let mut buffer: Vec<u8> = Vec::new();
     for chunk in chunks(stream, cuts) {
         buffer.extend_from_slice(chunk);
+        run.max_buffer = run.max_buffer.max(buffer.len());
         let mut start = 0;
         loop {
             match decoder.decode(&buffer[start..]) {
@@ -64,83 +81,91 @@ pub fn owned(stream: &[u8], cuts: &[usize], limits: Limits) -> (Outcome, usize) 
                     start += decoded.consumed;
                     match decoded.status {
                         Status::Complete(sse_wire::Item::Event(event)) => {
-                            outcome.observed.push(Observed::Event {
+                            run.outcome.observed.push(Observed::Event {
                                 event_type: event.event_type().to_string(),
                                 data: event.data().to_string(),
                                 last_event_id: event.last_event_id().to_string(),
                             })
                         }
                         Status::Complete(sse_wire::Item::Comment(text)) => {
-                            outcome.observed.push(Observed::Comment(lossy(text)))
+                            run.outcome.observed.push(Observed::Comment(lossy(text)))
                         }
                         Status::Complete(sse_wire::Item::Retry(ms)) => {
-                            outcome.observed.push(Observed::Retry(ms))
+                            assert_eq!(decoder.reconnection_time(), Some(ms));
+                            run.outcome.observed.push(Observed::Retry(ms))
                         }
                         Status::Complete(_) => unreachable!("no other items exist"),
                         Status::Partial => break,
                     }
                 }
-                Err(_) => errors += 1,
+                Err(_) => run.errors += 1,
             }
         }
         buffer.drain(..start);
     }
     decoder.finish();
-    outcome.last_event_id = decoder.last_event_id().to_string();
-    (outcome, errors)
+    run.outcome.last_event_id = decoder.last_event_id().to_string();
+    run
 }
 
 /// The owned tier through `feed`: only events (comments and retries are not yielded).
-pub fn owned_feed(stream: &[u8], cuts: &[usize], limits: Limits) -> (Vec<Observed>, String, usize) {
+#[cfg(feature = "alloc")]
+pub fn owned_feed(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> Run {
     let mut decoder = sse_wire::Decoder::with_limits(limits);
-    let mut events = Vec::new();
-    let mut errors = 0;
+    decoder.set_last_event_id(start_id);
+    let mut run = Run::default();
     for chunk in chunks(stream, cuts) {
         for event in decoder.feed(chunk) {
             match event {
-                Ok(event) => events.push(Observed::Event {
+                Ok(event) => run.outcome.observed.push(Observed::Event {
                     event_type: event.event_type().to_string(),
                     data: event.data().to_string(),
                     last_event_id: event.last_event_id().to_string(),
                 }),
-                Err(_) => errors += 1,
+                Err(_) => run.errors += 1,
             }
         }
     }
     decoder.finish();
-    (events, decoder.last_event_id().to_string(), errors)
+    run.outcome.last_event_id = decoder.last_event_id().to_string();
+    run
 }
 
 /// The bytes tier, over a `BytesMut` the chunks are appended to.
 #[cfg(feature = "bytes")]
-pub fn bytes(stream: &[u8], cuts: &[usize], limits: Limits) -> (Outcome, usize) {
+pub fn bytes(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> Run {
     let mut decoder = sse_wire::BytesDecoder::with_limits(limits);
-    let mut outcome = Outcome::default();
-    let mut errors = 0;
+    decoder.set_last_event_id(start_id);
+    let mut run = Run::default();
     let mut buffer = bytes::BytesMut::new();
     for chunk in chunks(stream, cuts) {
         buffer.extend_from_slice(chunk);
+        run.max_buffer = run.max_buffer.max(buffer.len());
         loop {
             match decoder.decode(&mut buffer) {
-                Ok(Some(sse_wire::Item::Event(event))) => outcome.observed.push(Observed::Event {
-                    event_type: event.event_type().to_string(),
-                    data: String::from_utf8(event.data().to_vec())
-                        .expect("bytes tier data is UTF-8"),
-                    last_event_id: event.last_event_id().to_string(),
-                }),
-                Ok(Some(sse_wire::Item::Comment(text))) => {
-                    outcome.observed.push(Observed::Comment(lossy(&text)))
+                Ok(Some(sse_wire::Item::Event(event))) => {
+                    run.outcome.observed.push(Observed::Event {
+                        event_type: event.event_type().to_string(),
+                        data: String::from_utf8(event.data().to_vec())
+                            .expect("bytes tier data is UTF-8"),
+                        last_event_id: event.last_event_id().to_string(),
+                    })
                 }
-                Ok(Some(sse_wire::Item::Retry(ms))) => outcome.observed.push(Observed::Retry(ms)),
+                Ok(Some(sse_wire::Item::Comment(text))) => {
+                    run.outcome.observed.push(Observed::Comment(lossy(&text)))
+                }
+                Ok(Some(sse_wire::Item::Retry(ms))) => {
+                    run.outcome.observed.push(Observed::Retry(ms))
+                }
                 Ok(Some(_)) => unreachable!("no other items exist"),
                 Ok(None) => break,
-                Err(_) => errors += 1,
+                Err(_) => run.errors += 1,
             }
         }
     }
     decoder.finish();
-    outcome.last_event_id = decoder.last_event_id().to_string();
-    (outcome, errors)
+    run.outcome.last_event_id = decoder.last_event_id().to_string();
+    run
 }
 
 /// The spec's interpretation applied to the line tier's output (test-side, to check lines).
@@ -194,17 +219,29 @@ impl LineInterpreter {
     }
 }
 
-/// The line tier, over a caller buffer. A line error drops the line only (this tier has no
-/// notion of events), so compare it with the reference only without limits.
-pub fn lines(stream: &[u8], cuts: &[usize]) -> Outcome {
-    let mut decoder = LineDecoder::with_limits(Limits::unlimited());
-    let mut interpreter = LineInterpreter::default();
+/// The line tier, over a caller buffer. A line error drops that line only (this tier has no
+/// notion of events), so compare it with the reference only within limits.
+pub fn lines(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> Run {
+    let mut decoder = LineDecoder::with_limits(limits);
+    let mut interpreter = LineInterpreter {
+        last_event_id: start_id.as_bytes().to_vec(),
+        ..LineInterpreter::default()
+    };
+    let mut run = Run::default();
     let mut buffer: Vec<u8> = Vec::new();
     for chunk in chunks(stream, cuts) {
         buffer.extend_from_slice(chunk);
+        run.max_buffer = run.max_buffer.max(buffer.len());
         let mut start = 0;
         loop {
-            let decoded = decoder.decode(&buffer[start..]).expect("no limits");
+            let decoded = match decoder.decode(&buffer[start..]) {
+                Ok(decoded) => decoded,
+                Err(DecodeError::LineTooLong { .. }) => {
+                    run.errors += 1;
+                    continue;
+                }
+                Err(other) => panic!("the line tier reported {other}"),
+            };
             start += decoded.consumed;
             match decoded.status {
                 Status::Complete(line) => interpreter.line(line),
@@ -213,21 +250,23 @@ pub fn lines(stream: &[u8], cuts: &[usize]) -> Outcome {
         }
         buffer.drain(..start);
     }
-    let mut outcome = interpreter.outcome;
-    outcome.last_event_id = lossy(&interpreter.last_event_id);
-    outcome
+    run.outcome = interpreter.outcome;
+    run.outcome.last_event_id = lossy(&interpreter.last_event_id);
+    run
 }
 
 /// The event tier, over a caller buffer, with the stream state kept test-side. Within a block
 /// this tier reports the last `retry` only, and comments apart from fields, so it is compared
-/// on a [`Summary`].
-pub fn events(stream: &[u8], cuts: &[usize], limits: Limits) -> Summary {
+/// on a [`Summary`]. Returns the most bytes the caller's buffer held, too.
+pub fn events(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> (Summary, usize) {
     let mut decoder = EventDecoder::with_limits(limits);
     let mut summary = Summary::default();
-    let mut last_event_id: Vec<u8> = Vec::new();
+    let mut last_event_id: Vec<u8> = start_id.as_bytes().to_vec();
     let mut buffer: Vec<u8> = Vec::new();
+    let mut max_buffer = 0;
     for chunk in chunks(stream, cuts) {
         buffer.extend_from_slice(chunk);
+        max_buffer = max_buffer.max(buffer.len());
         let mut start = 0;
         loop {
             let decoded = match decoder.decode(&buffer[start..]) {
@@ -254,9 +293,13 @@ pub fn events(stream: &[u8], cuts: &[usize], limits: Limits) -> Summary {
                 let mut joined = vec![0; block.data_len()];
                 let n = block.copy_data_to(&mut joined).expect("sized by data_len");
                 assert_eq!(n, block.data_len());
+                if block.data_len() > 0 {
+                    assert!(block.copy_data_to(&mut joined[1..]).is_err());
+                }
                 let lines: Vec<&[u8]> = block.data_lines().collect();
                 assert_eq!(lines.len(), block.data_line_count());
                 assert_eq!(lines.join(&b'\n'), joined);
+                assert_eq!(block.data_single().is_some(), block.data_line_count() == 1);
                 if let Some(single) = block.data_single() {
                     assert_eq!(single, &joined[..]);
                 }
@@ -274,14 +317,14 @@ pub fn events(stream: &[u8], cuts: &[usize], limits: Limits) -> Summary {
         buffer.drain(..start);
     }
     summary.last_event_id = lossy(&last_event_id);
-    summary
+    (summary, max_buffer)
 }
 
 /// The reference's summary with only the last retry of each block kept, as the event tier
 /// reports it.
-pub fn reference_summary_per_block(stream: &[u8]) -> Summary {
+pub fn reference_summary_per_block(start_id: &str, stream: &[u8]) -> Summary {
     // The event tier keeps one retry per block: rebuild the reference's retries block by block.
-    let mut summary = summarize(&super::reference::decode(stream));
+    let mut summary = summarize(&super::reference::decode_from(start_id, stream));
     (summary.retries, summary.comments) = per_block(stream);
     summary
 }
