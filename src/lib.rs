@@ -72,13 +72,21 @@ extern crate alloc;
 extern crate std;
 
 pub mod decode;
+pub mod encode;
 mod error;
 
 pub use decode::{
     BufferTooSmall, Comments, DataLines, Decoded, EventDecoder, Item, Limits, Line, LineDecoder,
     RawEvent, Status,
 };
+pub use encode::{
+    encode_to_slice, encoded_len, Comment, EncodeError, EventId, EventRef, EventType, EventWriter,
+    WriteResult,
+};
 pub use error::DecodeError;
+
+#[cfg(feature = "alloc")]
+pub use encode::encode_to_vec;
 
 #[cfg(feature = "alloc")]
 pub use decode::{Decoder, Event, Feed};
