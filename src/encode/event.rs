@@ -139,7 +139,16 @@ impl<'a> EventRef<'a> {
     }
 
     /// The encoding as `Bytes`, in one exactly sized allocation. Cloning it is O(1) (a
-    /// reference count), so encode once and hand a clone to every subscriber.
+    /// reference count; `bytes` allocates that count once, on the first clone), so encode
+    /// once and hand a clone to every subscriber.
+    ///
+    /// ```
+    /// use sse_wire::EventRef;
+    ///
+    /// let encoded = EventRef::new().with_data("tick").to_bytes();
+    /// let subscribers: Vec<bytes::Bytes> = (0..3).map(|_| encoded.clone()).collect();
+    /// assert!(subscribers.iter().all(|b| b.as_ptr() == encoded.as_ptr())); // one copy, shared
+    /// ```
     #[cfg(feature = "bytes")]
     pub fn to_bytes(&self) -> bytes::Bytes {
         super::frame_to_bytes(self)
