@@ -77,6 +77,7 @@ pub mod client;
 #[cfg(feature = "tokio-util")]
 pub mod codec;
 pub mod decode;
+pub mod encode;
 mod error;
 pub mod server;
 #[cfg(feature = "stream")]
@@ -86,7 +87,14 @@ pub use decode::{
     BufferTooSmall, Comments, DataLines, Decoded, EventDecoder, Item, Limits, Line, LineDecoder,
     RawEvent, Status,
 };
+pub use encode::{
+    encode_to_slice, encoded_len, Comment, EncodeError, EventId, EventRef, EventType, EventWriter,
+    WriteResult,
+};
 pub use error::DecodeError;
+
+#[cfg(feature = "alloc")]
+pub use encode::encode_to_vec;
 
 #[cfg(feature = "alloc")]
 pub use decode::{Decoder, Event, Feed};
