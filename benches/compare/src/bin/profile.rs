@@ -29,10 +29,16 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(0.1);
-    let w = inputs::all(scale)
-        .into_iter()
-        .find(|w| w.name == workload)
-        .expect("unknown workload");
+    let n = |full: f64| ((full * scale) as usize).max(1);
+    let w = match workload.as_str() {
+        "llm_tokens" => inputs::llm_tokens(n(200_000.0)),
+        "chat" => inputs::chat(n(100_000.0)),
+        "mib_lines" => inputs::mib_lines(n(100.0)),
+        "multi_line" => inputs::multi_line(n(10_000.0)),
+        "crlf_chat" => inputs::crlf_chat(n(100_000.0)),
+        "keepalive" => inputs::keepalive(n(100_000.0)),
+        _ => panic!("unknown workload"),
+    };
     let mut events = 0;
     for _ in 0..iterations {
         events += imp.run(&w.bytes, feed, &mut Touch::default());
