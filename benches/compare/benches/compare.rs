@@ -1,0 +1,64 @@
+//! sse-wire beside other SSE decoders, in one process and one run (issue 5).
+//!
+//! ```sh
+//! cargo bench --manifest-path benches/compare/Cargo.toml --bench compare
+//! SSE_COMPARE_SCALE=1.0 cargo bench ...   # the full sizes of issue 5 (default 0.1)
+//! ```
+//!
+//! Groups are `workload/feed`; benches are implementations (`Imp::id`). Before any timing
+//! every implementation's output is checked against ours (count and every event's type, data
+//! and id), so a fast wrong answer cannot pass.
+//!
+//! Encoder comparisons: not yet (the encoder lives on another branch). They go in
+//! `encode()` below, as groups `encode/<workload>`, with the same one-run discipline.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use sse_wire_compare::{check, inputs, reference, Feed, Imp, Touch};
+
+/// Workload scale, relative to the sizes of issue 5: `SSE_COMPARE_SCALE` (default 0.1).
+fn scale() -> f64 {
+    std::env::var("SSE_COMPARE_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0.1)
+}
+
+fn decode(c: &mut Criterion) {
+    for w in inputs::all(scale()) {
+        let reference = reference(&w.bytes);
+        assert_eq!(reference.len(), w.events, "{}: reference count", w.name);
+        for feed in Feed::ALL {
+            let mut group = c.benchmark_group(format!("{}/{}", w.name, feed.name()));
+            group.throughput(Throughput::Bytes(w.bytes.len() as u64));
+            for imp in Imp::ALL {
+                if let Some(why) = imp.skip(w.name, feed) {
+                    eprintln!("skipped {}/{}/{}: {why}", w.name, feed.name(), imp.id());
+                    continue;
+                }
+                if let Err(error) = check(imp, &w.bytes, feed, &reference) {
+                    panic!("{}: {error}", w.name);
+                }
+                group.bench_function(imp.id(), |b| {
+                    b.iter(|| imp.run(black_box(&w.bytes), feed, &mut Touch::default()))
+                });
+            }
+            group.finish();
+        }
+    }
+}
+
+/// Encoder comparisons go here once the encoder lands (issue 5, later part).
+fn encode(_c: &mut Criterion) {}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(200))
+        .measurement_time(Duration::from_secs(1));
+    targets = decode, encode
+}
+criterion_main!(benches);

@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Turns criterion's saved estimates into markdown tables of median throughput.
+
+    python3 benches/compare/report.py compare benches/compare/target/criterion
+    python3 benches/compare/report.py decode target/criterion
+
+Medians (criterion's `median` estimate of the time per iteration) in MB/s (10^6 bytes/s).
+In `compare` mode each cell also gives the ratio to sse-core and to memchr2 of the same group,
+measured in the same run.
+"""
+import json
+import pathlib
+import sys
+
+WORKLOADS = ["llm_tokens", "chat", "mib_lines", "multi_line", "crlf_chat", "keepalive"]
+FEEDS = ["whole", "4k", "10b"]
+IMPS = [
+    ("event", "sse-wire event"),
+    ("owned_decode", "sse-wire owned decode"),
+    ("owned_feed", "sse-wire owned feed"),
+    ("bytes", "sse-wire bytes"),
+    ("sse_core", "sse-core"),
+    ("sse_stream", "sse-stream"),
+    ("eventsource_stream", "eventsource-stream"),
+    ("memchr2", "memchr2"),
+]
+
+
+def load(root):
+    """{full_id: MB/s} from every `new/` estimate under `root`."""
+    out = {}
+    for bench in pathlib.Path(root).glob("**/new/benchmark.json"):
+        meta = json.loads(bench.read_text())
+        est = json.loads((bench.parent / "estimates.json").read_text())
+        nbytes = meta["throughput"]["Bytes"]
+        out[meta["full_id"]] = nbytes / est["median"]["point_estimate"] * 1e3
+    return out
+
+
+def fmt(x):
+    return f"{x:,.0f}" if x >= 100 else f"{x:.1f}"
+
+
+def compare(mbs):
+    for feed in FEEDS:
+        print(f"\n### Fed {'whole' if feed == 'whole' else feed + ' chunks'}\n")
+        print("MB/s median (× sse-core, × memchr2)\n")
+        print("| implementation | " + " | ".join(WORKLOADS) + " |")
+        print("|---|" + "---|" * len(WORKLOADS))
+        for imp, name in IMPS:
+            cells = []
+            for w in WORKLOADS:
+                group = f"{w}/{feed}"
+                v = mbs.get(f"{group}/{imp}")
+                core = mbs.get(f"{group}/sse_core")
+                light = mbs.get(f"{group}/memchr2")
+                if v is None:
+                    cells.append("–")
+                elif imp == "memchr2":
+                    cells.append(f"{fmt(v)} ({v / core:.2f}×, 1×)")
+                else:
+                    cells.append(f"{fmt(v)} ({v / core:.2f}×, {v / light:.2f}×)")
+            print(f"| {name} | " + " | ".join(cells) + " |")
+
+
+def decode(mbs):
+    benches = []
+    for key in mbs:
+        rest = key.split("/", 1)[1]
+        if rest not in benches:
+            benches.append(rest)
+    order = ["event", "owned_decode", "owned_feed", "bytes", "memchr2"]
+    benches.sort(key=lambda b: (order.index(b.split("/")[0]), FEEDS.index(b.split("/")[1])))
+    print("| bench (MB/s, median) | " + " | ".join(WORKLOADS) + " |")
+    print("|---|" + "---|" * len(WORKLOADS))
+    for b in benches:
+        cells = [fmt(mbs[f"{w}/{b}"]) if f"{w}/{b}" in mbs else "–" for w in WORKLOADS]
+        print(f"| {b} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    mode, root = sys.argv[1], sys.argv[2]
+    {"compare": compare, "decode": decode}[mode](load(root))

@@ -1,0 +1,395 @@
+//! Allocation and memory figures, from a counting global allocator (not timing).
+//!
+//! ```sh
+//! cargo run --release --manifest-path benches/compare/Cargo.toml --bin memory
+//! ```
+//!
+//! Prints markdown: allocations and bytes allocated per event for every implementation on
+//! every workload (4 KiB chunks, including the caller's read buffer where the API needs one),
+//! `size_of` of each decoder, and the heap held while a 1 MiB line is incomplete and after its
+//! event is gone.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::task::{Context, Poll};
+
+use futures::Stream;
+use sse_wire::{Decoder, EventDecoder, Item, Status};
+use sse_wire_compare::{inputs, sse_core_decoder};
+
+struct Counting;
+
+static ALLOCS: AtomicUsize = AtomicUsize::new(0);
+static BYTES: AtomicUsize = AtomicUsize::new(0);
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCS.fetch_add(1, Relaxed);
+        BYTES.fetch_add(layout.size(), Relaxed);
+        LIVE.fetch_add(layout.size(), Relaxed);
+        System.alloc(layout)
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Relaxed);
+        System.dealloc(ptr, layout)
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCS.fetch_add(1, Relaxed);
+        BYTES.fetch_add(new_size, Relaxed);
+        LIVE.fetch_add(new_size, Relaxed);
+        LIVE.fetch_sub(layout.size(), Relaxed);
+        System.realloc(ptr, layout, new_size)
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// A decoder driven one chunk at a time; events are looked at and dropped at once.
+trait Incremental {
+    /// Feeds one chunk; returns how many events fired.
+    fn push(&mut self, chunk: &'static [u8]) -> usize;
+    /// Heap capacity of the caller's read buffer, if the API needs one.
+    fn caller_buffer(&self) -> usize {
+        0
+    }
+}
+
+struct EventTier {
+    decoder: EventDecoder,
+    buf: Vec<u8>,
+}
+
+impl Incremental for EventTier {
+    fn caller_buffer(&self) -> usize {
+        self.buf.capacity()
+    }
+
+    fn push(&mut self, chunk: &'static [u8]) -> usize {
+        let mut n = 0;
+        self.buf.extend_from_slice(chunk);
+        let mut start = 0;
+        loop {
+            let decoded = self.decoder.decode(&self.buf[start..]).unwrap();
+            start += decoded.consumed;
+            match decoded.status {
+                Status::Complete(event) => {
+                    if event.fires() {
+                        n += 1;
+                        std::hint::black_box(event.data_single());
+                    }
+                }
+                Status::Partial => break,
+            }
+        }
+        self.buf.drain(..start);
+        n
+    }
+}
+
+struct OwnedDecode {
+    decoder: Decoder,
+    buf: Vec<u8>,
+}
+
+impl Incremental for OwnedDecode {
+    fn caller_buffer(&self) -> usize {
+        self.buf.capacity()
+    }
+
+    fn push(&mut self, chunk: &'static [u8]) -> usize {
+        let mut n = 0;
+        self.buf.extend_from_slice(chunk);
+        let mut start = 0;
+        loop {
+            let decoded = self.decoder.decode(&self.buf[start..]).unwrap();
+            start += decoded.consumed;
+            match decoded.status {
+                Status::Complete(Item::Event(event)) => {
+                    n += 1;
+                    std::hint::black_box(event.data());
+                }
+                Status::Complete(_) => {}
+                Status::Partial => break,
+            }
+        }
+        self.buf.drain(..start);
+        n
+    }
+}
+
+struct OwnedFeed(Decoder);
+
+impl Incremental for OwnedFeed {
+    fn push(&mut self, chunk: &'static [u8]) -> usize {
+        let mut n = 0;
+        for event in self.0.feed(chunk) {
+            std::hint::black_box(event.unwrap());
+            n += 1;
+        }
+        n
+    }
+}
+
+struct BytesTier {
+    decoder: sse_wire::BytesDecoder,
+    buf: bytes::BytesMut,
+}
+
+impl Incremental for BytesTier {
+    fn caller_buffer(&self) -> usize {
+        self.buf.capacity()
+    }
+
+    fn push(&mut self, chunk: &'static [u8]) -> usize {
+        let mut n = 0;
+        self.buf.extend_from_slice(chunk);
+        while let Some(item) = self.decoder.decode(&mut self.buf).unwrap() {
+            n += matches!(item, Item::Event(_)) as usize;
+        }
+        n
+    }
+}
+
+struct SseCore(sse_core::SseDecoder);
+
+impl Incremental for SseCore {
+    fn push(&mut self, mut chunk: &'static [u8]) -> usize {
+        let mut n = 0;
+        while let Some(event) = self.0.next(&mut chunk) {
+            n += matches!(event.unwrap(), sse_core::SseEvent::Message(_)) as usize;
+        }
+        n
+    }
+}
+
+/// A byte stream that is `Pending` when no chunk is queued: a socket with nothing to read.
+#[derive(Clone, Default)]
+struct Socket(Rc<RefCell<VecDeque<&'static [u8]>>>);
+
+impl Stream for Socket {
+    type Item = Result<&'static [u8], Infallible>;
+    fn poll_next(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        match self.0.borrow_mut().pop_front() {
+            Some(chunk) => Poll::Ready(Some(Ok(chunk))),
+            None => Poll::Pending,
+        }
+    }
+}
+
+/// A peer's stream over a [`Socket`], polled until it waits for more bytes.
+struct Polled<S: Stream> {
+    socket: Socket,
+    stream: Pin<Box<S>>,
+    fires: fn(&S::Item) -> bool,
+}
+
+impl<S: Stream> Incremental for Polled<S> {
+    fn push(&mut self, chunk: &'static [u8]) -> usize {
+        self.socket.0.borrow_mut().push_back(chunk);
+        let waker = futures::task::noop_waker();
+        let mut cx = Context::from_waker(&waker);
+        let mut n = 0;
+        while let Poll::Ready(Some(item)) = self.stream.as_mut().poll_next(&mut cx) {
+            n += (self.fires)(&item) as usize;
+        }
+        n
+    }
+}
+
+type SseStream = sse_stream::SseByteStream<Socket>;
+type EventsourceStream = eventsource_stream::EventStream<Socket>;
+
+fn sse_stream() -> Polled<SseStream> {
+    let socket = Socket::default();
+    Polled {
+        stream: Box::pin(sse_stream::SseByteStream::new(socket.clone())),
+        socket,
+        fires: |item| item.as_ref().unwrap().data.is_some(),
+    }
+}
+
+fn eventsource_stream() -> Polled<EventsourceStream> {
+    use eventsource_stream::Eventsource;
+    let socket = Socket::default();
+    Polled {
+        stream: Box::pin(socket.clone().eventsource()),
+        socket,
+        fires: |item| item.is_ok(),
+    }
+}
+
+const IMPS: [&str; 7] = [
+    "sse-wire event",
+    "sse-wire owned decode",
+    "sse-wire owned feed",
+    "sse-wire bytes",
+    "sse-core",
+    "sse-stream",
+    "eventsource-stream",
+];
+
+/// A fresh driver for implementation `i` of [`IMPS`].
+fn driver(i: usize) -> Box<dyn Incremental> {
+    match i {
+        0 => Box::new(EventTier {
+            decoder: EventDecoder::new(),
+            buf: Vec::with_capacity(8192),
+        }),
+        1 => Box::new(OwnedDecode {
+            decoder: Decoder::new(),
+            buf: Vec::with_capacity(8192),
+        }),
+        2 => Box::new(OwnedFeed(Decoder::new())),
+        3 => Box::new(BytesTier {
+            decoder: sse_wire::BytesDecoder::new(),
+            buf: bytes::BytesMut::with_capacity(8192),
+        }),
+        4 => Box::new(SseCore(sse_core_decoder())),
+        5 => Box::new(sse_stream()),
+        6 => Box::new(eventsource_stream()),
+        _ => unreachable!(),
+    }
+}
+
+fn counters() -> (usize, usize, usize) {
+    (
+        ALLOCS.load(Relaxed),
+        BYTES.load(Relaxed),
+        LIVE.load(Relaxed),
+    )
+}
+
+fn scale() -> f64 {
+    std::env::var("SSE_COMPARE_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0.1)
+}
+
+fn main() {
+    let chunk = 4096;
+    let workloads: Vec<_> = inputs::all(scale())
+        .into_iter()
+        .map(|w| (w.name, w.events, &*Vec::leak(w.bytes)))
+        .collect();
+
+    println!(
+        "## Allocations per event (4 KiB chunks, scale {})\n",
+        scale()
+    );
+    println!(
+        "Counted from decoder creation through the last chunk, divided by events fired; includes"
+    );
+    println!(
+        "the caller's read buffer where the API needs one (event, owned decode, bytes) and the"
+    );
+    println!("events themselves (dropped as soon as they are seen).\n");
+    print!("| implementation |");
+    for (name, ..) in &workloads {
+        print!(" {name} |");
+    }
+    println!();
+    println!("|---|{}", "---|".repeat(workloads.len()));
+    for (i, imp) in IMPS.iter().enumerate() {
+        print!("| {imp} |");
+        for &(name, events, bytes) in &workloads {
+            let (a0, b0, _) = counters();
+            let mut d = driver(i);
+            let mut n = 0;
+            for piece in bytes.chunks(chunk) {
+                n += d.push(piece);
+            }
+            drop(d);
+            let (a1, b1, _) = counters();
+            assert_eq!(n, events, "{imp} on {name}");
+            let per = |x: usize| x as f64 / events as f64;
+            print!(" {:.2} ({:.0} B) |", per(a1 - a0), per(b1 - b0));
+        }
+        println!();
+    }
+
+    println!("\n## size_of\n");
+    println!("| type | bytes |");
+    println!("|---|---|");
+    let sizes: [(&str, usize); 9] = [
+        ("sse_wire::LineDecoder", size_of::<sse_wire::LineDecoder>()),
+        ("sse_wire::EventDecoder", size_of::<EventDecoder>()),
+        ("sse_wire::Decoder", size_of::<Decoder>()),
+        (
+            "sse_wire::BytesDecoder",
+            size_of::<sse_wire::BytesDecoder>(),
+        ),
+        (
+            "sse_wire::Event (String data)",
+            size_of::<sse_wire::Event>(),
+        ),
+        ("sse_core::SseDecoder", size_of::<sse_core::SseDecoder>()),
+        (
+            "sse_stream::SseByteStream<S> (minus S)",
+            size_of::<SseStream>() - size_of::<Socket>(),
+        ),
+        (
+            "eventsource_stream::EventStream<S> (minus S)",
+            size_of::<EventsourceStream>() - size_of::<Socket>(),
+        ),
+        ("memchr2 scan position", size_of::<usize>()),
+    ];
+    for (name, size) in sizes {
+        println!("| `{name}` | {size} |");
+    }
+
+    // One 1 MiB event, then a small one, in 4 KiB chunks.
+    let big = inputs::mib_lines(1).bytes;
+    let mut stream = big.clone();
+    stream.extend_from_slice(b"data: small\n\n");
+    let stream: &'static [u8] = Vec::leak(stream);
+    let half = big.len() / 2 / chunk * chunk;
+    println!("\n## Heap held around a 1 MiB line (4 KiB chunks)\n");
+    println!(
+        "Live heap held by the decoder, and (after the `+`) by the caller's read buffer where"
+    );
+    println!(
+        "the API needs one: while the line is half read (512 KiB in), and after its event and"
+    );
+    println!("a small one were decoded and dropped.\n");
+    println!("| implementation | line half read | after the event |");
+    println!("|---|---|---|");
+    for (i, imp) in IMPS.iter().enumerate() {
+        let (_, _, live0) = counters();
+        let mut d = driver(i);
+        let mut n = 0;
+        for piece in stream[..half].chunks(chunk) {
+            n += d.push(piece);
+        }
+        let (_, _, during) = counters();
+        let buf_during = d.caller_buffer();
+        for piece in stream[half..].chunks(chunk) {
+            n += d.push(piece);
+        }
+        let (_, _, after) = counters();
+        let buf_after = d.caller_buffer();
+        assert_eq!(n, 2, "{imp}");
+        drop(d);
+        let kib = |x: usize| x as f64 / 1024.0;
+        let held = |live: usize, buf: usize| {
+            let decoder = kib(live) - kib(live0) - kib(buf);
+            if buf == 0 {
+                format!("{decoder:.1} KiB")
+            } else {
+                format!("{decoder:.1} KiB + {:.1} KiB", kib(buf))
+            }
+        };
+        println!(
+            "| {imp} | {} | {} |",
+            held(during, buf_during),
+            held(after, buf_after)
+        );
+    }
+}

@@ -1,0 +1,427 @@
+//! Drivers that run each SSE decoder (our tiers and the peers) over the same input, fed the
+//! same way, into the same sink. Used by the criterion bench (`benches/compare.rs`), the
+//! counting-allocator report (`src/bin/memory.rs`) and the profiling driver
+//! (`src/bin/profile.rs`).
+
+use std::convert::Infallible;
+use std::hint::black_box;
+use std::num::NonZeroUsize;
+
+use futures::StreamExt;
+use sse_wire::{Decoder, EventDecoder, Item, Status};
+
+#[path = "../../common/inputs.rs"]
+pub mod inputs;
+
+/// How the input reaches the decoder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feed {
+    /// The whole input in one buffer.
+    Whole,
+    /// Chunks of this many bytes, as reads from a socket.
+    Chunks(usize),
+}
+
+impl Feed {
+    pub const ALL: [Feed; 3] = [Feed::Whole, Feed::Chunks(4096), Feed::Chunks(10)];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Feed::Whole => "whole",
+            Feed::Chunks(4096) => "4k",
+            Feed::Chunks(10) => "10b",
+            Feed::Chunks(_) => "chunks",
+        }
+    }
+
+    pub fn size(self) -> Option<usize> {
+        match self {
+            Feed::Whole => None,
+            Feed::Chunks(n) => Some(n),
+        }
+    }
+
+    pub fn chunks(self, input: &[u8]) -> std::slice::Chunks<'_, u8> {
+        inputs::chunks(input, self.size())
+    }
+}
+
+/// An implementation under test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Imp {
+    /// sse-wire `EventDecoder`, borrowed `RawEvent`s out of a caller buffer.
+    Event,
+    /// sse-wire `Decoder::decode` over a caller buffer (sans-IO contract).
+    OwnedDecode,
+    /// sse-wire `Decoder::feed` (the decoder keeps the partial line).
+    OwnedFeed,
+    /// sse-wire `BytesDecoder` over a `BytesMut` read buffer.
+    Bytes,
+    /// sse-core `SseDecoder::next` on each chunk (its sans-IO API).
+    SseCore,
+    /// sse-stream `SseByteStream` over a stream of chunks, polled with `block_on`.
+    SseStream,
+    /// eventsource-stream `Eventsource::eventsource` over a stream of chunks, `block_on`.
+    EventsourceStream,
+    /// `memchr2` over every line end of the same chunks: the speed of light.
+    Memchr2,
+}
+
+impl Imp {
+    pub const ALL: [Imp; 8] = [
+        Imp::Event,
+        Imp::OwnedDecode,
+        Imp::OwnedFeed,
+        Imp::Bytes,
+        Imp::SseCore,
+        Imp::SseStream,
+        Imp::EventsourceStream,
+        Imp::Memchr2,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Imp::Event => "sse-wire event",
+            Imp::OwnedDecode => "sse-wire owned decode",
+            Imp::OwnedFeed => "sse-wire owned feed",
+            Imp::Bytes => "sse-wire bytes",
+            Imp::SseCore => "sse-core",
+            Imp::SseStream => "sse-stream",
+            Imp::EventsourceStream => "eventsource-stream",
+            Imp::Memchr2 => "memchr2",
+        }
+    }
+
+    /// A name without spaces, for bench ids.
+    pub fn id(self) -> &'static str {
+        match self {
+            Imp::Event => "event",
+            Imp::OwnedDecode => "owned_decode",
+            Imp::OwnedFeed => "owned_feed",
+            Imp::Bytes => "bytes",
+            Imp::SseCore => "sse_core",
+            Imp::SseStream => "sse_stream",
+            Imp::EventsourceStream => "eventsource_stream",
+            Imp::Memchr2 => "memchr2",
+        }
+    }
+
+    /// Why this implementation is left out on `workload` fed as `feed`, if it is.
+    pub fn skip(self, workload: &str, feed: Feed) -> Option<&'static str> {
+        match (self, workload, feed) {
+            // It re-parses its whole buffer on every chunk: a 1 MiB line in 10-byte chunks
+            // is 10^5 rescans of up to 1 MiB each (minutes per event).
+            (Imp::EventsourceStream, "mib_lines", Feed::Chunks(10)) => {
+                Some("quadratic in the line length: re-parses its buffer on every chunk")
+            }
+            _ => None,
+        }
+    }
+
+    /// Runs the implementation over `input` fed as `feed`, handing each fired event to `sink`.
+    /// Returns the number of events (for `Memchr2`: of line ends; it calls no sink).
+    pub fn run(self, input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
+        match self {
+            Imp::Event => event_tier(input, feed, sink),
+            Imp::OwnedDecode => owned_decode(input, feed, sink),
+            Imp::OwnedFeed => owned_feed(input, feed, sink),
+            Imp::Bytes => bytes_tier(input, feed, sink),
+            Imp::SseCore => sse_core(input, feed, sink),
+            Imp::SseStream => sse_stream(input, feed, sink),
+            Imp::EventsourceStream => eventsource_stream(input, feed, sink),
+            Imp::Memchr2 => memchr2_lines(input, feed),
+        }
+    }
+}
+
+/// Receives each fired event: type (`None`: `message`), data (lines joined with LF), id (the
+/// block's `id` field, which in these workloads is also the last event ID).
+pub trait Sink {
+    fn event(&mut self, event_type: Option<&[u8]>, data: &[u8], id: Option<&[u8]>);
+}
+
+/// What a realistic consumer does in the timed loop: looks at the data, counts.
+#[derive(Debug, Default)]
+pub struct Touch {
+    pub events: usize,
+    pub data_bytes: usize,
+}
+
+impl Sink for Touch {
+    #[inline]
+    fn event(&mut self, event_type: Option<&[u8]>, data: &[u8], id: Option<&[u8]>) {
+        self.events += 1;
+        self.data_bytes += data.len();
+        black_box((event_type, data, id));
+    }
+}
+
+/// One event, owned, normalised for comparison across implementations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owned {
+    pub event_type: Vec<u8>,
+    pub data: Vec<u8>,
+    pub id: Vec<u8>,
+}
+
+/// Collects every event, for the content check.
+#[derive(Debug, Default)]
+pub struct Collect(pub Vec<Owned>);
+
+impl Sink for Collect {
+    fn event(&mut self, event_type: Option<&[u8]>, data: &[u8], id: Option<&[u8]>) {
+        let event_type = match event_type {
+            None | Some(b"") => b"message".to_vec(),
+            Some(t) => t.to_vec(),
+        };
+        self.0.push(Owned {
+            event_type,
+            data: data.to_vec(),
+            id: id.unwrap_or_default().to_vec(),
+        });
+    }
+}
+
+fn event_tier(input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
+    let mut n = 0;
+    let mut decoder = EventDecoder::new();
+    let mut on = |event: sse_wire::RawEvent<'_>| {
+        if event.fires() {
+            n += 1;
+            match event.data_single() {
+                Some(data) => sink.event(event.event_type(), data, event.id()),
+                None => {
+                    // Multi-line data: join into a reused scratch buffer, as a consumer would.
+                    SCRATCH.with_borrow_mut(|scratch| {
+                        scratch.resize(event.data_len(), 0);
+                        let len = event.copy_data_to(scratch).expect("sized");
+                        sink.event(event.event_type(), &scratch[..len], event.id());
+                    });
+                }
+            }
+        }
+    };
+    if feed == Feed::Whole {
+        let mut rest = input;
+        loop {
+            let decoded = decoder.decode(rest).expect("no limit is hit");
+            rest = &rest[decoded.consumed..];
+            match decoded.status {
+                Status::Complete(event) => on(event),
+                Status::Partial => return n,
+            }
+        }
+    }
+    let mut buf: Vec<u8> = Vec::with_capacity(8192);
+    for piece in feed.chunks(input) {
+        buf.extend_from_slice(piece);
+        let mut start = 0;
+        loop {
+            let decoded = decoder.decode(&buf[start..]).expect("no limit is hit");
+            start += decoded.consumed;
+            match decoded.status {
+                Status::Complete(event) => on(event),
+                Status::Partial => break,
+            }
+        }
+        buf.drain(..start);
+    }
+    n
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn owned_event(sink: &mut impl Sink, event: &sse_wire::Event) {
+    let id = event.last_event_id();
+    sink.event(
+        Some(event.event_type().as_bytes()),
+        event.data().as_bytes(),
+        (!id.is_empty()).then_some(id.as_bytes()),
+    );
+}
+
+fn owned_decode(input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
+    let mut n = 0;
+    let mut decoder = Decoder::new();
+    let mut buf: Vec<u8> = Vec::new();
+    for piece in feed.chunks(input) {
+        let whole = feed == Feed::Whole;
+        if !whole {
+            buf.extend_from_slice(piece);
+        }
+        let src: &[u8] = if whole { piece } else { &buf };
+        let mut start = 0;
+        loop {
+            let decoded = decoder.decode(&src[start..]).expect("no limit is hit");
+            start += decoded.consumed;
+            match decoded.status {
+                Status::Complete(Item::Event(event)) => {
+                    n += 1;
+                    owned_event(sink, &event);
+                }
+                Status::Complete(_) => {}
+                Status::Partial => break,
+            }
+        }
+        if !whole {
+            buf.drain(..start);
+        }
+    }
+    n
+}
+
+fn owned_feed(input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
+    let mut n = 0;
+    let mut decoder = Decoder::new();
+    for piece in feed.chunks(input) {
+        for event in decoder.feed(piece) {
+            n += 1;
+            owned_event(sink, &event.expect("no limit is hit"));
+        }
+    }
+    n
+}
+
+fn bytes_tier(input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
+    let mut n = 0;
+    let mut decoder = sse_wire::BytesDecoder::new();
+    let mut buf = bytes::BytesMut::with_capacity(feed.size().unwrap_or(input.len()).max(8192));
+    for piece in feed.chunks(input) {
+        buf.extend_from_slice(piece);
+        while let Some(item) = decoder.decode(&mut buf).expect("no limit is hit") {
+            if let Item::Event(event) = item {
+                n += 1;
+                let id = event.last_event_id();
+                sink.event(
+                    Some(event.event_type().as_bytes()),
+                    event.data(),
+                    (!id.is_empty()).then_some(id.as_bytes()),
+                );
+            }
+        }
+    }
+    n
+}
+
+/// sse-core's limit is 512 KiB by default: raise it to ours (16 MiB) for the 1 MiB lines.
+pub fn sse_core_decoder() -> sse_core::SseDecoder {
+    sse_core::SseDecoder::with_limit(NonZeroUsize::new(16 << 20).unwrap())
+}
+
+fn sse_core(input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
+    let mut n = 0;
+    let mut decoder = sse_core_decoder();
+    for mut piece in feed.chunks(input) {
+        while let Some(event) = decoder.next(&mut piece) {
+            if let sse_core::SseEvent::Message(event) = event.expect("no limit is hit") {
+                n += 1;
+                sink.event(
+                    Some(event.event.as_bytes()),
+                    event.data.as_bytes(),
+                    event.last_event_id.as_deref().map(str::as_bytes),
+                );
+            }
+        }
+    }
+    n
+}
+
+fn chunk_stream(
+    input: &[u8],
+    feed: Feed,
+) -> futures::stream::Iter<impl Iterator<Item = Result<&[u8], Infallible>>> {
+    futures::stream::iter(feed.chunks(input).map(Ok))
+}
+
+fn sse_stream(input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
+    futures::executor::block_on(async {
+        let mut n = 0;
+        let mut stream = sse_stream::SseByteStream::new(chunk_stream(input, feed));
+        while let Some(block) = stream.next().await {
+            let block = block.expect("valid input");
+            // It yields raw blocks: those without data fire nothing.
+            if let Some(data) = &block.data {
+                n += 1;
+                sink.event(
+                    block.event.as_deref().map(str::as_bytes),
+                    data.as_bytes(),
+                    block.id.as_deref().map(str::as_bytes),
+                );
+            }
+        }
+        n
+    })
+}
+
+fn eventsource_stream(input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
+    use eventsource_stream::Eventsource;
+    futures::executor::block_on(async {
+        let mut n = 0;
+        let mut stream = chunk_stream(input, feed).eventsource();
+        while let Some(event) = stream.next().await {
+            let event = event.expect("valid input");
+            n += 1;
+            sink.event(
+                Some(event.event.as_bytes()),
+                event.data.as_bytes(),
+                Some(event.id.as_bytes()),
+            );
+        }
+        n
+    })
+}
+
+/// Every line end, found with `memchr2` chunk by chunk.
+pub fn memchr2_lines(input: &[u8], feed: Feed) -> usize {
+    let mut lines = 0;
+    for piece in feed.chunks(input) {
+        let mut at = 0;
+        while let Some(i) = memchr::memchr2(b'\n', b'\r', &piece[at..]) {
+            lines += 1;
+            at += i + 1;
+        }
+    }
+    lines
+}
+
+/// Checks `imp` against our owned tier on `input` fed whole: same count, same events.
+pub fn check(imp: Imp, input: &[u8], feed: Feed, reference: &[Owned]) -> Result<(), String> {
+    if imp == Imp::Memchr2 {
+        let lines = input.iter().filter(|&&b| b == b'\n' || b == b'\r').count();
+        let got = memchr2_lines(input, feed);
+        return if got == lines {
+            Ok(())
+        } else {
+            Err(format!("memchr2 found {got} line ends, not {lines}"))
+        };
+    }
+    let mut out = Collect::default();
+    let n = imp.run(input, feed, &mut out);
+    if n != reference.len() || out.0.len() != reference.len() {
+        return Err(format!(
+            "{} {}: {n} events, expected {}",
+            imp.name(),
+            feed.name(),
+            reference.len()
+        ));
+    }
+    if let Some(i) = (0..n).find(|&i| out.0[i] != reference[i]) {
+        return Err(format!(
+            "{} {}: event {i} differs: {:?} vs {:?}",
+            imp.name(),
+            feed.name(),
+            out.0[i],
+            reference[i]
+        ));
+    }
+    Ok(())
+}
+
+/// The reference output: our owned tier on the whole input.
+pub fn reference(input: &[u8]) -> Vec<Owned> {
+    let mut out = Collect::default();
+    Imp::OwnedDecode.run(input, Feed::Whole, &mut out);
+    out.0
+}
