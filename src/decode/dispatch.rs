@@ -4,8 +4,8 @@
 use alloc::{string::String, sync::Arc, vec::Vec};
 use core::ops::Range;
 
-use super::scan::LineScanner;
-use crate::{DecodeError, Limits, Line, Status};
+use super::scan::{LineScanner, Scan};
+use crate::{DecodeError, Limits, Line};
 
 /// A dispatched event, as an `EventSource` would fire it.
 ///
@@ -95,9 +95,12 @@ pub(crate) struct Interpreter {
     block_len: usize,
     /// An over-long event is being dropped, through its blank line.
     discarding: bool,
+    /// The block has an `id` field: `id_buf` holds its value.
+    id_set: bool,
     data_lines: usize,
     type_buf: Vec<u8>,
-    id_buf: Option<Vec<u8>>,
+    /// Kept across blocks so an `id` per event does not allocate.
+    id_buf: Vec<u8>,
     last_event_id: Option<Arc<str>>,
     /// The last custom event type, reused while it repeats.
     last_type: Option<Arc<str>>,
@@ -111,9 +114,10 @@ impl Interpreter {
             max_event_len: limits.max_event_len(),
             block_len: 0,
             discarding: false,
+            id_set: false,
             data_lines: 0,
             type_buf: Vec::new(),
-            id_buf: None,
+            id_buf: Vec::new(),
             last_event_id: None,
             last_type: None,
             reconnection_time: None,
@@ -149,7 +153,7 @@ impl Interpreter {
         self.block_len = 0;
         self.data_lines = 0;
         self.type_buf.clear();
-        self.id_buf = None;
+        self.id_set = false;
     }
 
     fn event_too_long(&mut self) -> DecodeError {
@@ -160,15 +164,23 @@ impl Interpreter {
         }
     }
 
-    /// Processes lines from `input` until one needs the tier's attention.
+    /// Processes lines from `input`, starting at `*at`, until one needs the tier's attention.
+    /// `data` lines are appended to `data` when the tier gives one (joined with LF), else
+    /// reported as [`Step::Data`].
     ///
     /// On `Err` the block is dropped (the tier drops its data too) and the tier keeps its
     /// position: the next call with the same input goes on after the offending line.
-    pub(crate) fn step(&mut self, input: &[u8], at: &mut usize) -> Result<Step, DecodeError> {
+    #[inline]
+    pub(crate) fn step(
+        &mut self,
+        input: &[u8],
+        at: &mut usize,
+        mut data: Option<&mut Vec<u8>>,
+    ) -> Result<Step, DecodeError> {
         loop {
             let rest = &input[*at..];
-            let decoded = match self.scanner.next_line(rest) {
-                Ok(decoded) => decoded,
+            let scan = match self.scanner.next_line(rest) {
+                Ok(scan) => scan,
                 Err(error) => {
                     self.drop_block();
                     if self.discarding {
@@ -178,32 +190,18 @@ impl Interpreter {
                     return Err(error);
                 }
             };
-            let next = *at + decoded.consumed;
-            let Status::Complete(range) = decoded.status else {
-                let partial_len = input.len() - next;
-                if partial_len > 0 && !self.discarding {
-                    let block_len = if self.block_len == 0 {
-                        partial_len
-                    } else {
-                        self.block_len + rest.len()
-                    };
-                    if block_len > self.max_event_len {
-                        self.scanner.discard_line();
-                        *at = input.len();
-                        return Err(self.event_too_long());
-                    }
+            let (start, end, consumed) = match scan {
+                Scan::Line { start, end, next } => (start, end, next),
+                Scan::Skipped { next } => {
+                    *at += next;
+                    continue;
                 }
-                if partial_len > 0 && self.discarding {
-                    self.scanner.discard_line();
-                    return Ok(Step::Partial {
-                        consumed: input.len(),
-                    });
-                }
-                return Ok(Step::Partial { consumed: next });
+                Scan::Partial { consumed } => return self.partial(input, at, consumed),
             };
-            let line = &rest[range.clone()];
-            if line.is_empty() {
-                *at = next;
+            let line_at = *at;
+            let next = line_at + consumed;
+            *at = next;
+            if start == end {
                 if self.discarding {
                     self.discarding = false;
                     continue;
@@ -217,36 +215,44 @@ impl Interpreter {
                 self.type_buf.clear();
                 continue;
             }
-            *at = next;
             if self.discarding {
                 continue;
             }
             let line_end = if self.block_len == 0 {
-                range.len()
+                end - start
             } else {
-                self.block_len + range.end
+                self.block_len + end
             };
             if line_end > self.max_event_len {
                 return Err(self.event_too_long());
             }
             self.block_len = if self.block_len == 0 {
-                decoded.consumed - range.start
+                consumed - start
             } else {
-                self.block_len + decoded.consumed
+                self.block_len + consumed
             };
+            let line = &rest[start..end];
             // Values are suffixes of their line: their range follows from their length.
-            let value_range = |value: &[u8]| {
-                next - decoded.consumed + range.end - value.len()
-                    ..next - decoded.consumed + range.end
-            };
+            let value_range = |value: &[u8]| line_at + end - value.len()..line_at + end;
             match Line::parse(line) {
                 Line::Data(value) => {
                     self.data_lines += 1;
-                    return Ok(Step::Data {
-                        value: value_range(value),
-                        first: self.data_lines == 1,
-                        next,
-                    });
+                    let first = self.data_lines == 1;
+                    match data.as_deref_mut() {
+                        Some(buffer) => {
+                            if !first {
+                                buffer.push(b'\n');
+                            }
+                            buffer.extend_from_slice(value);
+                        }
+                        None => {
+                            return Ok(Step::Data {
+                                value: value_range(value),
+                                first,
+                                next,
+                            })
+                        }
+                    }
                 }
                 Line::Comment(text) => {
                     return Ok(Step::Comment {
@@ -263,22 +269,53 @@ impl Interpreter {
                     self.type_buf.extend_from_slice(value);
                 }
                 Line::Id(value) => {
-                    let buf = self.id_buf.get_or_insert_with(Vec::new);
-                    buf.clear();
-                    buf.extend_from_slice(value);
+                    self.id_set = true;
+                    self.id_buf.clear();
+                    self.id_buf.extend_from_slice(value);
                 }
                 Line::Blank | Line::Ignored { .. } => {}
             }
         }
     }
 
+    /// No complete line in `input[at..]`: check the event limit against the partial line.
+    fn partial(
+        &mut self,
+        input: &[u8],
+        at: &mut usize,
+        consumed: usize,
+    ) -> Result<Step, DecodeError> {
+        let next = *at + consumed;
+        let partial_len = input.len() - next;
+        if partial_len > 0 && self.discarding {
+            self.scanner.discard_line();
+            return Ok(Step::Partial {
+                consumed: input.len(),
+            });
+        }
+        if partial_len > 0 {
+            let block_len = if self.block_len == 0 {
+                partial_len
+            } else {
+                self.block_len + input.len() - *at
+            };
+            if block_len > self.max_event_len {
+                self.scanner.discard_line();
+                *at = input.len();
+                return Err(self.event_too_long());
+            }
+        }
+        Ok(Step::Partial { consumed: next })
+    }
+
     /// The last event ID buffer becomes the last event ID (the spec's first dispatch step).
     fn take_id(&mut self) {
-        let Some(id) = self.id_buf.take() else {
+        if !self.id_set {
             return;
-        };
-        if id.as_slice() != self.last_event_id().as_bytes() {
-            self.last_event_id = (!id.is_empty()).then(|| Arc::from(lossy(&id)));
+        }
+        self.id_set = false;
+        if self.id_buf.as_slice() != self.last_event_id().as_bytes() {
+            self.last_event_id = (!self.id_buf.is_empty()).then(|| Arc::from(lossy(&self.id_buf)));
         }
     }
 

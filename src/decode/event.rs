@@ -2,38 +2,77 @@
 
 use core::fmt;
 
-use super::scan::{BlockLines, LineScanner};
+use super::line::parse_retry;
+use super::scan::{clamp_limit, BlockLines, LineScanner, Scan};
 use crate::{DecodeError, Decoded, Limits, Line, Status};
 
-/// A byte range relative to the start of the current block.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// A byte range relative to the start of the current block; `u32` keeps the decoder small
+/// (blocks are limited to 4 GiB).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Span {
-    start: usize,
-    end: usize,
+    start: u32,
+    end: u32,
 }
 
+impl Span {
+    const NONE: Span = Span {
+        start: u32::MAX,
+        end: u32::MAX,
+    };
+
+    fn get(self) -> Option<core::ops::Range<usize>> {
+        (self != Span::NONE).then_some(self.start as usize..self.end as usize)
+    }
+}
+
+/// The block has a non-blank line.
+const STARTED: u8 = 1;
+/// The block has more than one `data` line.
+const MULTI_DATA: u8 = 2;
+/// The block has a comment.
+const COMMENTS: u8 = 4;
+/// An over-long event is being dropped, through its blank line.
+const DISCARDING: u8 = 8;
+
 /// What the event decoder has learned about the block so far (offsets from its start).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 struct BlockInfo {
-    /// Non-blank lines seen; 0 means no block has started.
-    lines: usize,
-    event_type: Option<Span>,
-    id: Option<Span>,
-    retry: Option<u64>,
-    /// Where the first data line starts, and its value.
-    data_line_start: usize,
+    event_type: Span,
+    id: Span,
+    /// The last valid `retry` value (parsed again when the block completes).
+    retry: Span,
     first_data: Span,
-    data_lines: usize,
-    data_len: usize,
-    comments: usize,
+    /// The data's length once joined (fits: at most the block's length).
+    data_len: u32,
+    flags: u8,
+}
+
+impl BlockInfo {
+    const EMPTY: BlockInfo = BlockInfo {
+        event_type: Span::NONE,
+        id: Span::NONE,
+        retry: Span::NONE,
+        first_data: Span::NONE,
+        data_len: 0,
+        flags: 0,
+    };
+
+    fn started(&self) -> bool {
+        self.flags & STARTED != 0
+    }
+
+    fn discarding(&self) -> bool {
+        self.flags & DISCARDING != 0
+    }
 }
 
 /// The event tier: yields one block (the lines up to a blank line) at a time, borrowed from
-/// your buffer. Never allocates.
+/// your buffer. Never allocates; its whole state is 64 bytes.
 ///
 /// A block must fit in your buffer: on [`Status::Partial`] the decoder reports nothing of the
 /// block consumed, so keep the bytes and append. Blocks that only hold comments, `id` or
 /// `retry` are yielded too: they change stream state. Runs of blank lines yield nothing.
+/// Blocks are limited to 4 GiB whatever the [`Limits`].
 ///
 /// This tier keeps no state across events: the spec's "last event ID" is yours to keep (the
 /// owned [`Decoder`](crate::Decoder) keeps it for you).
@@ -56,13 +95,10 @@ struct BlockInfo {
 #[derive(Debug, Clone)]
 pub struct EventDecoder {
     pub(super) scanner: LineScanner,
-    max_event_len: usize,
-    /// Where the current block starts, in the unconsumed input.
-    start: usize,
-    /// Where the next line starts, in the unconsumed input.
+    max_event_len: u32,
+    /// Where the next line starts, in the unconsumed input. The current block starts at 0 if
+    /// it has begun (its bytes are kept), else at `pos`.
     pos: usize,
-    /// An over-long event is being dropped, through its blank line.
-    discarding: bool,
     block: BlockInfo,
 }
 
@@ -76,31 +112,17 @@ impl EventDecoder {
     pub const fn with_limits(limits: Limits) -> Self {
         EventDecoder {
             scanner: LineScanner::new(limits.max_line_len()),
-            max_event_len: limits.max_event_len(),
-            start: 0,
+            max_event_len: clamp_limit(limits.max_event_len()),
             pos: 0,
-            discarding: false,
-            block: BlockInfo {
-                lines: 0,
-                event_type: None,
-                id: None,
-                retry: None,
-                data_line_start: 0,
-                first_data: Span { start: 0, end: 0 },
-                data_lines: 0,
-                data_len: 0,
-                comments: 0,
-            },
+            block: BlockInfo::EMPTY,
         }
     }
 
     /// Forgets the current stream: the next byte starts a new one.
     pub fn reset(&mut self) {
         self.scanner.reset();
-        self.start = 0;
         self.pos = 0;
-        self.discarding = false;
-        self.block = BlockInfo::default();
+        self.block = BlockInfo::EMPTY;
     }
 
     /// Decodes the next block from `input`, the bytes not consumed yet.
@@ -111,130 +133,136 @@ impl EventDecoder {
     /// nothing is consumed, and the next call (with the same input) skips the whole event.
     pub fn decode<'a>(&mut self, input: &'a [u8]) -> Result<Decoded<RawEvent<'a>>, DecodeError> {
         // `min`: a caller that breaks the contract (a shorter input) gets nonsense, not a panic.
-        self.pos = self.pos.min(input.len());
-        self.start = self.start.min(self.pos);
+        let mut pos = self.pos.min(input.len());
+        let mut start = if self.block.started() { 0 } else { pos };
         loop {
-            let at = self.pos;
-            let decoded = match self.scanner.next_line(&input[at..]) {
-                Ok(decoded) => decoded,
+            let scan = match self.scanner.next_line(&input[pos..]) {
+                Ok(scan) => scan,
                 Err(error) => {
                     // The scanner skips the line on the next call; drop the rest of the event.
-                    self.start = at;
-                    self.block = BlockInfo::default();
-                    if self.discarding {
+                    let discarding = self.block.discarding();
+                    self.discard(pos);
+                    if discarding {
                         continue;
                     }
-                    self.discarding = true;
                     return Err(error);
                 }
             };
-            let next = at + decoded.consumed;
-            let Status::Complete(range) = decoded.status else {
-                return self.partial(input, next);
-            };
-            let line = &input[at + range.start..at + range.end];
-            if line.is_empty() {
-                if self.discarding || self.block.lines == 0 {
-                    self.discarding = false;
-                    self.start = next;
-                    self.pos = next;
+            let (line_start, line_end, next) = match scan {
+                Scan::Line { start, end, next } => (pos + start, pos + end, pos + next),
+                Scan::Skipped { next } => {
+                    pos += next;
+                    start = pos;
                     continue;
                 }
-                let event = RawEvent::new(&input[self.start..next], &self.block);
-                self.start = 0;
+                Scan::Partial { consumed } => return self.partial(input, start, pos + consumed),
+            };
+            pos = next;
+            if line_start == line_end {
+                if self.block.discarding() || !self.block.started() {
+                    self.block.flags &= !DISCARDING;
+                    start = pos;
+                    continue;
+                }
+                let event = RawEvent::new(&input[start..pos], &self.block);
                 self.pos = 0;
-                self.block = BlockInfo::default();
+                self.block = BlockInfo::EMPTY;
                 return Ok(Decoded {
-                    consumed: next,
+                    consumed: pos,
                     status: Status::Complete(event),
                 });
             }
-            if self.discarding {
-                self.start = next;
-                self.pos = next;
+            if self.block.discarding() {
+                start = pos;
                 continue;
             }
-            if self.block.lines == 0 {
-                self.start = at + range.start;
+            if !self.block.started() {
+                start = line_start;
             }
-            let line_start = at + range.start - self.start;
-            let line_end = at + range.end - self.start;
-            if line_end > self.max_event_len {
-                self.start = next;
-                self.pos = next;
+            if line_end - start > self.max_event_len as usize {
+                self.discard(pos);
                 return Err(self.event_too_long());
             }
-            self.pos = next;
-            self.record(line, line_start);
+            self.record(&input[line_start..line_end], line_start - start);
         }
+    }
+
+    /// Drops the current block; decoding goes on at `pos`, skipping lines until a blank one.
+    fn discard(&mut self, pos: usize) {
+        self.pos = pos;
+        self.block = BlockInfo::EMPTY;
+        self.block.flags = DISCARDING;
     }
 
     /// No complete block: release what precedes it, check the limit.
     fn partial<'a>(
         &mut self,
         input: &'a [u8],
+        start: usize,
         line_start: usize,
     ) -> Result<Decoded<RawEvent<'a>>, DecodeError> {
-        self.pos = line_start;
+        let mut pos = line_start;
         let partial_line = line_start < input.len();
-        if self.discarding {
+        if self.block.discarding() {
             if partial_line {
                 self.scanner.discard_line();
-                self.pos = input.len();
+                pos = input.len();
             }
-            self.start = self.pos;
-        } else if self.block.lines == 0 {
-            self.start = line_start;
-        }
-        if !self.discarding && partial_line && input.len() - self.start > self.max_event_len {
-            if partial_line {
+        } else if partial_line {
+            let block_start = if self.block.started() {
+                start
+            } else {
+                line_start
+            };
+            if input.len() - block_start > self.max_event_len as usize {
                 self.scanner.discard_line();
+                self.discard(input.len());
+                return Err(self.event_too_long());
             }
-            self.start = input.len();
-            self.pos = input.len();
-            return Err(self.event_too_long());
         }
-        let consumed = self.start;
-        self.pos -= consumed;
-        self.start = 0;
+        let start = if self.block.started() { start } else { pos };
+        self.pos = pos - start;
         Ok(Decoded {
-            consumed,
+            consumed: start,
             status: Status::Partial,
         })
     }
 
-    fn event_too_long(&mut self) -> DecodeError {
-        self.discarding = true;
-        self.block = BlockInfo::default();
+    fn event_too_long(&self) -> DecodeError {
         DecodeError::EventTooLong {
-            limit: self.max_event_len,
+            limit: self.max_event_len as usize,
         }
     }
 
-    /// Notes what a non-blank line at `line_start` (block-relative) contributes.
+    /// Notes what a non-blank line at `line_start` (block-relative, within the limit, so it
+    /// fits `u32`) contributes.
     fn record(&mut self, line: &[u8], line_start: usize) {
         let block = &mut self.block;
-        block.lines += 1;
+        block.flags |= STARTED;
         // Field values are suffixes of their line: their span follows from their length.
-        let span = |value: &[u8]| Span {
-            start: line_start + line.len() - value.len(),
-            end: line_start + line.len(),
+        let line_end = (line_start + line.len()) as u32;
+        let span = |len: usize| Span {
+            start: line_end - len as u32,
+            end: line_end,
         };
         match Line::parse(line) {
             Line::Data(value) => {
-                if block.data_lines == 0 {
-                    block.data_line_start = line_start;
-                    block.first_data = span(value);
-                    block.data_len = value.len();
+                if block.first_data == Span::NONE {
+                    block.first_data = span(value.len());
+                    block.data_len = value.len() as u32;
                 } else {
-                    block.data_len += 1 + value.len();
+                    block.flags |= MULTI_DATA;
+                    block.data_len += 1 + value.len() as u32;
                 }
-                block.data_lines += 1;
             }
-            Line::Event(value) => block.event_type = Some(span(value)),
-            Line::Id(value) => block.id = Some(span(value)),
-            Line::Retry(ms) => block.retry = Some(ms),
-            Line::Comment(_) => block.comments += 1,
+            Line::Event(value) => block.event_type = span(value.len()),
+            Line::Id(value) => block.id = span(value.len()),
+            Line::Retry(_) => {
+                // The value is all digits, preceded by `:` or a space.
+                let digits = line.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+                block.retry = span(digits);
+            }
+            Line::Comment(_) => block.flags |= COMMENTS,
             Line::Blank | Line::Ignored { .. } => {}
         }
     }
@@ -256,26 +284,27 @@ pub struct RawEvent<'a> {
     event_type: Option<&'a [u8]>,
     id: Option<&'a [u8]>,
     retry: Option<u64>,
-    data_line_start: usize,
-    first_data: &'a [u8],
-    data_lines: usize,
+    first_data: Option<&'a [u8]>,
+    /// Where the first data line ends in the block: later data lines follow it.
+    first_data_end: usize,
+    multi_data: bool,
     data_len: usize,
-    comments: usize,
+    has_comments: bool,
 }
 
 impl<'a> RawEvent<'a> {
     fn new(block: &'a [u8], info: &BlockInfo) -> Self {
-        let slice = |span: Span| &block[span.start..span.end];
+        let slice = |span: Span| span.get().map(|range| &block[range]);
         RawEvent {
             block,
-            event_type: info.event_type.map(slice),
-            id: info.id.map(slice),
-            retry: info.retry,
-            data_line_start: info.data_line_start,
+            event_type: slice(info.event_type),
+            id: slice(info.id),
+            retry: slice(info.retry).and_then(parse_retry),
             first_data: slice(info.first_data),
-            data_lines: info.data_lines,
-            data_len: info.data_len,
-            comments: info.comments,
+            first_data_end: info.first_data.get().map_or(0, |range| range.end),
+            multi_data: info.flags & MULTI_DATA != 0,
+            data_len: info.data_len as usize,
+            has_comments: info.flags & COMMENTS != 0,
         }
     }
 
@@ -286,7 +315,7 @@ impl<'a> RawEvent<'a> {
 
     /// Whether the spec dispatches an event for this block: it had at least one `data` line.
     pub fn fires(&self) -> bool {
-        self.data_lines > 0
+        self.first_data.is_some()
     }
 
     /// The value of the last `event` field, if any. An event that fires with no type, or an
@@ -306,21 +335,25 @@ impl<'a> RawEvent<'a> {
         self.retry
     }
 
-    /// How many comment lines the block held.
+    /// How many comment lines the block held (counted on demand).
     pub fn comment_count(&self) -> usize {
-        self.comments
+        self.comments().count()
     }
 
     /// The comments' texts (without the colon and one leading space), in order.
     pub fn comments(&self) -> Comments<'a> {
         Comments {
-            lines: BlockLines::new(if self.comments == 0 { &[] } else { self.block }),
+            lines: BlockLines::new(if self.has_comments { self.block } else { &[] }),
         }
     }
 
-    /// How many `data` lines the block held.
+    /// How many `data` lines the block held (counted on demand when more than one).
     pub fn data_line_count(&self) -> usize {
-        self.data_lines
+        match (self.first_data, self.multi_data) {
+            (None, _) => 0,
+            (Some(_), false) => 1,
+            (Some(_), true) => self.data_lines().count(),
+        }
     }
 
     /// The length of the data once its lines are joined with LF.
@@ -330,14 +363,19 @@ impl<'a> RawEvent<'a> {
 
     /// The data, without copying, when it is a single line (the common case).
     pub fn data_single(&self) -> Option<&'a [u8]> {
-        (self.data_lines == 1).then_some(self.first_data)
+        self.first_data.filter(|_| !self.multi_data)
     }
 
     /// The values of the `data` lines, in order.
     pub fn data_lines(&self) -> DataLines<'a> {
         DataLines {
-            lines: BlockLines::new(&self.block[self.data_line_start..]),
-            remaining: self.data_lines,
+            first: self.first_data,
+            // Starts at the first data line's terminator: its empty remainder is skipped.
+            rest: BlockLines::new(if self.multi_data {
+                &self.block[self.first_data_end..]
+            } else {
+                &[]
+            }),
         }
     }
 
@@ -371,9 +409,9 @@ impl fmt::Debug for RawEvent<'_> {
             .field("event_type", &self.event_type.map(ByteStr))
             .field("id", &self.id.map(ByteStr))
             .field("retry", &self.retry)
-            .field("data_lines", &self.data_lines)
+            .field("data_lines", &self.data_line_count())
             .field("data_len", &self.data_len)
-            .field("comments", &self.comments)
+            .field("comments", &self.comment_count())
             .finish()
     }
 }
@@ -404,25 +442,21 @@ impl core::error::Error for BufferTooSmall {}
 /// Iterator over a [`RawEvent`]'s `data` line values. See [`RawEvent::data_lines`].
 #[derive(Debug, Clone)]
 pub struct DataLines<'a> {
-    lines: BlockLines<'a>,
-    remaining: usize,
+    first: Option<&'a [u8]>,
+    rest: BlockLines<'a>,
 }
 
 impl<'a> Iterator for DataLines<'a> {
     type Item = &'a [u8];
 
     fn next(&mut self) -> Option<&'a [u8]> {
-        while self.remaining > 0 {
-            if let Line::Data(value) = Line::parse(self.lines.next()?) {
-                self.remaining -= 1;
-                return Some(value);
-            }
+        if let Some(first) = self.first.take() {
+            return Some(first);
         }
-        None
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.remaining, Some(self.remaining))
+        self.rest.by_ref().find_map(|line| match Line::parse(line) {
+            Line::Data(value) => Some(value),
+            _ => None,
+        })
     }
 }
 

@@ -1,7 +1,7 @@
 //! The line tier: classified lines, borrowed from the caller's buffer.
 
-use super::scan::LineScanner;
-use crate::{DecodeError, Decoded, Limits};
+use super::scan::{LineScanner, Scan};
+use crate::{DecodeError, Decoded, Limits, Status};
 
 /// One line of an event stream, classified by the spec's rules, borrowing the input.
 ///
@@ -94,7 +94,7 @@ fn strip_space(value: &[u8]) -> &[u8] {
 }
 
 /// ASCII digits only (no sign, no space), at least one, fitting `u64`.
-fn parse_retry(value: &[u8]) -> Option<u64> {
+pub(crate) fn parse_retry(value: &[u8]) -> Option<u64> {
     if value.is_empty() {
         return None;
     }
@@ -132,6 +132,9 @@ fn parse_retry(value: &[u8]) -> Option<u64> {
 #[derive(Debug, Clone)]
 pub struct LineDecoder {
     scanner: LineScanner,
+    /// Bytes of the unconsumed input already skipped (an over-long line) when an error was
+    /// returned.
+    pos: usize,
 }
 
 impl LineDecoder {
@@ -144,6 +147,7 @@ impl LineDecoder {
     pub const fn with_limits(limits: Limits) -> Self {
         LineDecoder {
             scanner: LineScanner::new(limits.max_line_len()),
+            pos: 0,
         }
     }
 
@@ -154,15 +158,36 @@ impl LineDecoder {
     /// [`DecodeError::LineTooLong`] once per over-long line; nothing is consumed, and the next
     /// call (with the same input) skips the line.
     pub fn decode<'a>(&mut self, input: &'a [u8]) -> Result<Decoded<Line<'a>>, DecodeError> {
-        Ok(self
-            .scanner
-            .next_line(input)?
-            .map(|range| Line::parse(&input[range])))
+        // `min`: a caller that breaks the contract (a shorter input) gets nonsense, not a panic.
+        let mut at = self.pos.min(input.len());
+        loop {
+            let scan = match self.scanner.next_line(&input[at..]) {
+                Ok(scan) => scan,
+                Err(error) => {
+                    self.pos = at;
+                    return Err(error);
+                }
+            };
+            let (consumed, status) = match scan {
+                Scan::Skipped { next } => {
+                    at += next;
+                    continue;
+                }
+                Scan::Partial { consumed } => (at + consumed, Status::Partial),
+                Scan::Line { start, end, next } => (
+                    at + next,
+                    Status::Complete(Line::parse(&input[at + start..at + end])),
+                ),
+            };
+            self.pos = 0;
+            return Ok(Decoded { consumed, status });
+        }
     }
 
     /// Forgets the current stream: the next byte starts a new one (a BOM is stripped again).
     pub fn reset(&mut self) {
         self.scanner.reset();
+        self.pos = 0;
     }
 }
 

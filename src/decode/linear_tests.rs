@@ -1,7 +1,7 @@
 //! The scanner never rescans: feeding a long line one byte at a time costs one `memchr2` byte
 //! per input byte, at every tier. Counted, not timed.
 
-use super::scan::LineScanner;
+use super::scan::{LineScanner, Scan};
 use super::Status;
 
 const LONG: usize = 1 << 20;
@@ -21,10 +21,13 @@ fn line_scanner_scans_each_byte_once_when_fed_byte_by_byte() {
     let mut lines = 0;
     for &byte in &stream {
         buffer.push(byte);
-        let decoded = scanner.next_line(&buffer).unwrap();
-        buffer.drain(..decoded.consumed);
-        if let Status::Complete(_) = decoded.status {
-            lines += 1;
+        match scanner.next_line(&buffer).unwrap() {
+            Scan::Line { next, .. } => {
+                buffer.drain(..next);
+                lines += 1;
+            }
+            Scan::Partial { consumed } => drop(buffer.drain(..consumed)),
+            Scan::Skipped { .. } => unreachable!("no limit"),
         }
     }
     assert_eq!(lines, 2);

@@ -78,18 +78,6 @@ pub struct Decoded<T> {
     pub status: Status<T>,
 }
 
-impl<T> Decoded<T> {
-    pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> Decoded<U> {
-        Decoded {
-            consumed: self.consumed,
-            status: match self.status {
-                Status::Complete(item) => Status::Complete(f(item)),
-                Status::Partial => Status::Partial,
-            },
-        }
-    }
-}
-
 /// Something a stateful decoder ([`Decoder`], [`BytesDecoder`]) reports, in stream order.
 ///
 /// `E` is the event type and `C` the comment type of the tier.

@@ -121,7 +121,8 @@ impl Decoder {
         // `min`: a caller that breaks the contract (a shorter input) gets nonsense, not a panic.
         let mut at = self.pos.min(input.len());
         loop {
-            let (item, consumed) = match self.interpreter.step(input, &mut at) {
+            let (item, consumed) = match self.interpreter.step(input, &mut at, Some(&mut self.data))
+            {
                 Err(error) => {
                     self.pos = at;
                     release(&mut self.data);
@@ -134,13 +135,8 @@ impl Decoder {
                         status: Status::Partial,
                     });
                 }
-                Ok(Step::Data { value, first, .. }) => {
-                    if !first {
-                        self.data.push(b'\n');
-                    }
-                    self.data.extend_from_slice(&input[value]);
-                    continue;
-                }
+                // Data lines went straight into `self.data`; never reported here.
+                Ok(Step::Data { .. }) => continue,
                 Ok(Step::Comment { text, next }) => (Item::Comment(&input[text]), next),
                 Ok(Step::Retry { ms, next }) => (Item::Retry(ms), next),
                 Ok(Step::Dispatch { next }) => {

@@ -2,9 +2,7 @@
 //! `memchr2`, strips the leading BOM, joins a CR and LF split across chunks, resumes where the
 //! last call stopped, and enforces the line-length limit.
 
-use core::ops::Range;
-
-use crate::{DecodeError, Decoded, Status};
+use crate::DecodeError;
 
 /// The UTF-8 byte order mark, stripped once at stream start.
 const BOM: &[u8; 3] = b"\xEF\xBB\xBF";
@@ -17,28 +15,58 @@ const SKIP_LF: u8 = 2;
 /// A line went over the limit: drop bytes through the next terminator.
 const DISCARDING: u8 = 4;
 
+/// What [`LineScanner::next_line`] found. Offsets are into the input it was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scan {
+    /// A complete line: its content is `start..end`; the next line starts at `next`.
+    Line {
+        start: usize,
+        end: usize,
+        next: usize,
+    },
+    /// No complete line: the first `consumed` bytes (a BOM, the LF of a split CRLF, a
+    /// discarded line's bytes) can be dropped; the rest is the start of a line.
+    Partial { consumed: usize },
+    /// An over-long line being discarded ended: drop everything before `next`.
+    Skipped { next: usize },
+}
+
 /// Splits input into lines, incrementally. See [`LineScanner::next_line`].
+///
+/// Offsets kept across calls are `u32`: lines are limited to 4 GiB (see [`Limits`]), and the
+/// scanner is part of every decoder's state, which we keep small.
+///
+/// [`Limits`]: crate::Limits
 #[derive(Debug, Clone)]
 pub(crate) struct LineScanner {
-    max_line_len: usize,
+    max_line_len: u32,
     /// How many bytes at the front of the unconsumed input are known to hold no terminator.
-    scan_from: usize,
-    /// How many bytes at the front of the unconsumed input were processed but not yet reported
-    /// consumed (because an error was returned instead).
-    pending: usize,
+    scan_from: u32,
     flags: u8,
+    /// Bytes at the front of the unconsumed input (a BOM, an LF) that were skipped before an
+    /// error was returned, so they were not reported consumed.
+    pending: u8,
     /// Bytes handed to `memchr2`, so tests can prove the scanner never rescans.
     #[cfg(test)]
     pub(crate) scanned: usize,
 }
 
+/// A limit as the scanner keeps it: at most `u32::MAX`.
+pub(crate) const fn clamp_limit(limit: usize) -> u32 {
+    if limit > u32::MAX as usize {
+        u32::MAX
+    } else {
+        limit as u32
+    }
+}
+
 impl LineScanner {
     pub(crate) const fn new(max_line_len: usize) -> Self {
         LineScanner {
-            max_line_len,
+            max_line_len: clamp_limit(max_line_len),
             scan_from: 0,
-            pending: 0,
             flags: 0,
+            pending: 0,
             #[cfg(test)]
             scanned: 0,
         }
@@ -60,100 +88,128 @@ impl LineScanner {
 
     /// Finds the next complete line in `input` (the bytes not consumed yet).
     ///
-    /// `Complete(range)` is the line's content in `input`, without its terminator; `consumed`
-    /// covers the content, its terminator and anything skipped before it (BOM, the LF of a
-    /// split CRLF, a discarded over-long line). On `Err` nothing is reported consumed: the
-    /// scanner remembers how far it got, and the caller calls again with the same input.
-    pub(crate) fn next_line(&mut self, input: &[u8]) -> Result<Decoded<Range<usize>>, DecodeError> {
-        // `min`: a caller that breaks the contract (a shorter input) gets nonsense, not a panic.
-        let mut start = self.pending.min(input.len());
-        if self.flags & BOM_DONE == 0 {
-            let n = input.len().min(BOM.len());
-            if input[..n] == BOM[..n] {
-                if n < BOM.len() {
-                    // Maybe a BOM, maybe not: wait for its third byte.
-                    return Ok(Decoded {
-                        consumed: 0,
-                        status: Status::Partial,
-                    });
-                }
-                start = BOM.len();
-            }
-            self.flags |= BOM_DONE;
-        }
-        loop {
-            if self.flags & SKIP_LF != 0 {
-                let Some(&first) = input.get(start) else {
-                    return Ok(self.partial(start, 0));
-                };
-                if first == b'\n' {
-                    start += 1;
-                }
-                self.flags &= !SKIP_LF;
-            }
-            let from = start.max(self.scan_from).min(input.len());
+    /// On `Err` (a line over the limit) nothing is consumed: the caller calls again with the
+    /// same input, and the scanner skips the line ([`Scan::Skipped`] once it ends).
+    #[inline]
+    pub(crate) fn next_line(&mut self, input: &[u8]) -> Result<Scan, DecodeError> {
+        let max = self.max_line_len as usize;
+        // The common case, small enough to inline into every tier's loop: past the BOM, no CR
+        // waiting for its LF, nothing being discarded or resumed after an error.
+        if self.flags == BOM_DONE && self.pending == 0 && self.scan_from as usize <= input.len() {
+            let from = self.scan_from as usize;
             let found = memchr::memchr2(b'\n', b'\r', &input[from..]);
             #[cfg(test)]
             {
                 self.scanned += found.map_or(input.len() - from, |i| i + 1);
             }
-            let Some(offset) = found else {
-                if self.flags & DISCARDING != 0 {
-                    // Drop the rest of the over-long line as it arrives.
-                    return Ok(self.partial(input.len(), 0));
+            match found {
+                Some(offset) if from + offset <= max => {
+                    let end = from + offset;
+                    let next = if input[end] == b'\n' {
+                        end + 1
+                    } else if end + 1 < input.len() {
+                        end + 1 + usize::from(input[end + 1] == b'\n')
+                    } else {
+                        self.flags |= SKIP_LF;
+                        end + 1
+                    };
+                    self.scan_from = 0;
+                    return Ok(Scan::Line {
+                        start: 0,
+                        end,
+                        next,
+                    });
                 }
-                if input.len() - start > self.max_line_len {
-                    return Err(self.too_long(start, input.len()));
+                None if input.len() <= max => {
+                    // Fits `u32`: at most `max`.
+                    self.scan_from = input.len() as u32;
+                    return Ok(Scan::Partial { consumed: 0 });
                 }
-                return Ok(self.partial(start, input.len() - start));
-            };
-            let end = from + offset;
-            if self.flags & DISCARDING == 0 && end - start > self.max_line_len {
-                return Err(self.too_long(start, end));
+                // Over the limit: the general path reports it.
+                _ => {}
             }
-            let next = if input[end] == b'\n' {
-                end + 1
-            } else if end + 1 == input.len() {
-                self.flags |= SKIP_LF;
-                end + 1
-            } else if input[end + 1] == b'\n' {
-                end + 2
-            } else {
-                end + 1
-            };
-            self.scan_from = 0;
-            if self.flags & DISCARDING != 0 {
-                // The over-long line ends here; go on with the next one.
-                self.flags &= !DISCARDING;
-                start = next;
-                continue;
+        }
+        self.next_line_general(input)
+    }
+
+    /// [`LineScanner::next_line`] in every state.
+    #[cold]
+    fn next_line_general(&mut self, input: &[u8]) -> Result<Scan, DecodeError> {
+        let max = self.max_line_len as usize;
+        // `min`: a caller that breaks the contract (a shorter input) gets nonsense, not a panic.
+        let mut start = usize::from(self.pending).min(input.len());
+        if self.flags & BOM_DONE == 0 {
+            let n = input.len().min(BOM.len());
+            if input[..n] == BOM[..n] {
+                if n < BOM.len() {
+                    // Maybe a BOM, maybe not: wait for its third byte.
+                    return Ok(Scan::Partial { consumed: 0 });
+                }
+                start = BOM.len();
             }
+            self.flags |= BOM_DONE;
+        }
+        if self.flags & SKIP_LF != 0 {
+            let Some(&first) = input.get(start) else {
+                self.pending = 0;
+                return Ok(Scan::Partial { consumed: start });
+            };
+            if first == b'\n' {
+                start += 1;
+            }
+            self.flags &= !SKIP_LF;
+        }
+        let from = start.max(self.scan_from as usize).min(input.len());
+        let found = memchr::memchr2(b'\n', b'\r', &input[from..]);
+        #[cfg(test)]
+        {
+            self.scanned += found.map_or(input.len() - from, |i| i + 1);
+        }
+        let Some(offset) = found else {
             self.pending = 0;
-            return Ok(Decoded {
-                consumed: next,
-                status: Status::Complete(start..end),
-            });
+            if self.flags & DISCARDING != 0 {
+                // Drop the rest of the over-long line as it arrives.
+                self.scan_from = 0;
+                return Ok(Scan::Partial {
+                    consumed: input.len(),
+                });
+            }
+            if input.len() - start > max {
+                return Err(self.too_long(start, input.len()));
+            }
+            self.scan_from = (input.len() - start) as u32;
+            return Ok(Scan::Partial { consumed: start });
+        };
+        let end = from + offset;
+        if self.flags & DISCARDING == 0 && end - start > max {
+            return Err(self.too_long(start, end));
         }
-    }
-
-    /// No complete line: report `consumed`, and remember that `scanned` bytes after it hold no
-    /// terminator.
-    fn partial(&mut self, consumed: usize, scanned: usize) -> Decoded<Range<usize>> {
+        let next = if input[end] == b'\n' {
+            end + 1
+        } else if end + 1 == input.len() {
+            self.flags |= SKIP_LF;
+            end + 1
+        } else {
+            end + 1 + usize::from(input[end + 1] == b'\n')
+        };
+        self.scan_from = 0;
         self.pending = 0;
-        self.scan_from = scanned;
-        Decoded {
-            consumed,
-            status: Status::Partial,
+        if self.flags & DISCARDING != 0 {
+            self.flags &= !DISCARDING;
+            return Ok(Scan::Skipped { next });
         }
+        Ok(Scan::Line { start, end, next })
     }
 
-    /// The line starting at `start` is too long; `scanned` is how far it was searched.
+    /// The line starting at `start` (at most a BOM or an LF into the input) is too long;
+    /// `scanned` is how far it was searched.
     fn too_long(&mut self, start: usize, scanned: usize) -> DecodeError {
         self.flags |= DISCARDING;
-        self.pending = start;
-        self.scan_from = scanned;
+        // At most 3 (a BOM) or 1 (an LF): a skipped prefix is all that precedes the line.
+        self.pending = start as u8;
+        self.scan_from = clamp_limit(scanned);
         DecodeError::LineTooLong {
-            limit: self.max_line_len,
+            limit: self.max_line_len as usize,
         }
     }
 }
