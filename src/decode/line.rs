@@ -43,12 +43,17 @@ impl<'a> Line<'a> {
     /// assert_eq!(Line::parse(b"retry: 10"), Line::Retry(10));
     /// assert_eq!(Line::parse(b"retry: 1e3"), Line::Ignored { name: b"retry", value: b"1e3" });
     /// ```
+    #[inline]
     pub fn parse(line: &'a [u8]) -> Line<'a> {
         let Some(&first) = line.first() else {
             return Line::Blank;
         };
         if first == b':' {
             return Line::Comment(strip_space(&line[1..]));
+        }
+        // The line that matters most, checked first.
+        if let Some(value) = line.strip_prefix(b"data:") {
+            return Line::Data(strip_space(value));
         }
         // Known names are at most 5 bytes: look for their colon in the first 6 bytes only,
         // so a long data line is not scanned again here.

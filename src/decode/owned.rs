@@ -191,28 +191,49 @@ impl Iterator for Feed<'_, '_> {
     fn next(&mut self) -> Option<Self::Item> {
         let decoder = &mut *self.decoder;
         loop {
-            if decoder.tail_start == decoder.tail.len() && decoder.tail_start > 0 {
-                decoder.tail_start = 0;
-                release(&mut decoder.tail);
+            if decoder.tail_start == decoder.tail.len() {
+                if !decoder.tail.is_empty() {
+                    decoder.tail_start = 0;
+                    release(&mut decoder.tail);
+                }
+                // The common case: lines straight out of the chunk, no copy.
+                if self.chunk.is_empty() {
+                    return None;
+                }
+                let decoded = match decoder.decode(self.chunk) {
+                    Ok(decoded) => decoded,
+                    Err(error) => return Some(Err(error)),
+                };
+                self.chunk = &self.chunk[decoded.consumed..];
+                match decoded.status {
+                    Status::Complete(Item::Event(event)) => return Some(Ok(event)),
+                    Status::Complete(_) => continue,
+                    Status::Partial => {
+                        // Keep the partial line; the scanner resumes where it stopped.
+                        decoder.tail.extend_from_slice(self.chunk);
+                        self.chunk = &[];
+                        return None;
+                    }
+                }
             }
-            let from_tail = decoder.tail_start < decoder.tail.len();
+            if !self.chunk.is_empty() {
+                // A line was left partial: the chunk continues it. Appending the whole chunk
+                // costs a copy but never a second scan.
+                decoder.tail.drain(..decoder.tail_start);
+                decoder.tail_start = 0;
+                decoder.tail.extend_from_slice(self.chunk);
+                self.chunk = &[];
+            }
             let tail = core::mem::take(&mut decoder.tail);
-            let input = if from_tail {
-                &tail[decoder.tail_start..]
-            } else if self.chunk.is_empty() {
-                decoder.tail = tail;
-                return None;
-            } else {
-                self.chunk
-            };
-            let outcome = match decoder.decode(input) {
+            let outcome = match decoder.decode(&tail[decoder.tail_start..]) {
                 Err(error) => Err(error),
                 Ok(decoded) => Ok((
                     decoded.consumed,
-                    decoded.status.complete().map(|item| match item {
-                        Item::Event(event) => Some(event),
-                        _ => None,
-                    }),
+                    match decoded.status {
+                        Status::Complete(Item::Event(event)) => Some(Some(event)),
+                        Status::Complete(_) => Some(None),
+                        Status::Partial => None,
+                    },
                 )),
             };
             decoder.tail = tail;
@@ -220,35 +241,12 @@ impl Iterator for Feed<'_, '_> {
                 Err(error) => return Some(Err(error)),
                 Ok(outcome) => outcome,
             };
-            if from_tail {
-                decoder.tail_start += consumed;
-            } else {
-                self.chunk = &self.chunk[consumed..];
-            }
+            decoder.tail_start += consumed;
             match status {
                 Some(Some(event)) => return Some(Ok(event)),
-                Some(None) => continue,
-                None => {}
-            }
-            // No complete line: the partial one is kept in the tail, completed from the chunk
-            // up to its first line end. The scanner resumes where it stopped.
-            decoder.tail.drain(..decoder.tail_start);
-            decoder.tail_start = 0;
-            if decoder.tail.is_empty() {
-                release(&mut decoder.tail);
-            }
-            let take = if from_tail {
-                memchr::memchr2(b'\n', b'\r', self.chunk).map_or(self.chunk.len(), |end| end + 1)
-            } else {
-                self.chunk.len()
-            };
-            decoder.tail.extend_from_slice(&self.chunk[..take]);
-            self.chunk = &self.chunk[take..];
-            if self.chunk.is_empty() && !from_tail {
-                return None;
-            }
-            if take == 0 {
-                return None;
+                Some(None) => {}
+                // The chunk was appended: nothing more until the next one.
+                None => return None,
             }
         }
     }

@@ -97,7 +97,11 @@ impl LineScanner {
         // waiting for its LF, nothing being discarded or resumed after an error.
         if self.flags == BOM_DONE && self.pending == 0 && self.scan_from as usize <= input.len() {
             let from = self.scan_from as usize;
-            let found = memchr::memchr2(b'\n', b'\r', &input[from..]);
+            // A blank line (one per event) needs no search.
+            let found = match input.get(from) {
+                Some(b'\n' | b'\r') => Some(0),
+                _ => memchr::memchr2(b'\n', b'\r', &input[from..]),
+            };
             #[cfg(test)]
             {
                 self.scanned += found.map_or(input.len() - from, |i| i + 1);
