@@ -286,7 +286,17 @@ impl Interpreter {
         consumed: usize,
     ) -> Result<Step, DecodeError> {
         let next = *at + consumed;
-        let partial_len = input.len() - next;
+        // Bytes that may still be a BOM are no partial line.
+        let partial_len = if self.scanner.awaiting_bom() {
+            0
+        } else {
+            input.len() - next
+        };
+        // What the scanner consumed without completing a line (the LF of a CRLF split across
+        // chunks) belongs to the block, as it does when the line completes.
+        if self.block_len != 0 && !self.discarding {
+            self.block_len += consumed;
+        }
         if partial_len > 0 && self.discarding {
             self.scanner.discard_line();
             return Ok(Step::Partial {
@@ -297,7 +307,7 @@ impl Interpreter {
             let block_len = if self.block_len == 0 {
                 partial_len
             } else {
-                self.block_len + input.len() - *at
+                self.block_len + partial_len
             };
             if block_len > self.max_event_len {
                 self.scanner.discard_line();

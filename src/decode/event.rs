@@ -202,7 +202,8 @@ impl EventDecoder {
         line_start: usize,
     ) -> Result<Decoded<RawEvent<'a>>, DecodeError> {
         let mut pos = line_start;
-        let partial_line = line_start < input.len();
+        // Bytes that may still be a BOM are no partial line.
+        let partial_line = line_start < input.len() && !self.scanner.awaiting_bom();
         if self.block.discarding() {
             if partial_line {
                 self.scanner.discard_line();
