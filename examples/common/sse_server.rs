@@ -30,7 +30,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use bytes::Bytes;
 use futures::stream::{self, BoxStream, StreamExt};
 use http_body_util::{BodyExt, Limited};
-use hyper::body::{Body, Frame, Incoming};
+use hyper::body::{Body, Frame, Incoming, SizeHint};
 use hyper::header::{HeaderValue, CACHE_CONTROL, CONTENT_TYPE};
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
@@ -203,8 +203,13 @@ pub async fn serve(listener: TcpListener, app: Arc<App>) -> io::Result<()> {
     }
 }
 
-/// A response body: an SSE stream, or a whole small body.
-pub struct SseBody(BoxStream<'static, Result<Bytes, io::Error>>);
+/// A response body: a whole small body (with its length), or an SSE stream.
+pub enum SseBody {
+    /// A page or a short answer; `None` once sent.
+    Whole(Option<Bytes>),
+    /// An event stream; an error aborts the connection (the `drop_every` fault).
+    Stream(BoxStream<'static, Result<Bytes, io::Error>>),
+}
 
 impl Body for SseBody {
     type Data = Bytes;
@@ -214,9 +219,25 @@ impl Body for SseBody {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
-        self.0
-            .poll_next_unpin(cx)
-            .map(|chunk| chunk.map(|r| r.map(Frame::data)))
+        match &mut *self {
+            SseBody::Whole(body) => Poll::Ready(body.take().map(|b| Ok(Frame::data(b)))),
+            SseBody::Stream(stream) => stream
+                .poll_next_unpin(cx)
+                .map(|chunk| chunk.map(|r| r.map(Frame::data))),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self, SseBody::Whole(None))
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self {
+            SseBody::Whole(body) => {
+                SizeHint::with_exact(body.as_ref().map_or(0, |b| b.len() as u64))
+            }
+            SseBody::Stream(_) => SizeHint::default(),
+        }
     }
 }
 
@@ -225,8 +246,7 @@ fn whole(
     content_type: &'static str,
     body: impl Into<Bytes>,
 ) -> Response<SseBody> {
-    let body: Bytes = body.into();
-    let mut response = Response::new(SseBody(stream::iter([Ok(body)]).boxed()));
+    let mut response = Response::new(SseBody::Whole(Some(body.into())));
     *response.status_mut() = status;
     response
         .headers_mut()
@@ -272,7 +292,7 @@ async fn read_body(request: Request<Incoming>) -> Option<String> {
 }
 
 fn sse(stream: BoxStream<'static, Result<Bytes, io::Error>>) -> Response<SseBody> {
-    let mut response = Response::new(SseBody(stream));
+    let mut response = Response::new(SseBody::Stream(stream));
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
@@ -351,20 +371,20 @@ impl<S: Source> Stream<S> {
         if !self.prelude.is_empty() {
             return Step::Send(self.prelude.remove(0));
         }
-        if self.aborted {
-            // Let hyper flush what was written (the half event) before the abort: the
-            // body returning `Pending` is what makes it write.
-            tokio::time::sleep(Duration::from_millis(10)).await;
-            return Step::Abort;
-        }
-        if app.config.drop_every.is_some_and(|n| self.sent >= n) {
+        if !self.aborted && app.config.drop_every.is_some_and(|n| self.sent >= n) {
             app.stats.drops.fetch_add(1, Relaxed);
             self.aborted = true;
             // Half of the next event first, when there is one: the client must discard it.
-            return match self.source.partial() {
-                Some(piece) => Step::Send(piece),
-                None => Step::Abort,
-            };
+            if let Some(piece) = self.source.partial() {
+                return Step::Send(piece);
+            }
+        }
+        if self.aborted {
+            // Let hyper flush what was written before the abort (it writes when the body
+            // returns `Pending`); an abort at once would discard its buffer, and a client
+            // replaying more than `drop_every` events would never get anything.
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            return Step::Abort;
         }
         if app.config.silence_after.is_some_and(|n| self.sent >= n) {
             app.stats.silences.fetch_add(1, Relaxed);
