@@ -48,6 +48,9 @@ use crate::{BytesDecoder, Comment, DecodeError, Event, EventRef, Item, Limits};
 /// with the read buffer. Also a `tokio_util::codec::Encoder` of [`EventRef`]s and
 /// [`Comment`]s (encoding never fails: field values are validated when built).
 ///
+/// Since it encodes more than one item type, a `FramedWrite` method that takes no item
+/// needs the type named: `SinkExt::<EventRef<'_>>::close(&mut sink)`.
+///
 /// At end of input an unfinished event is discarded, as the spec requires: never an error.
 /// A [`Limits`] violation is returned as [`CodecError::Decode`]; `FramedRead` ends the stream
 /// after any error (use [`BytesDecoder`] directly to skip the event and go on).

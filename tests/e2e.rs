@@ -193,6 +193,15 @@ async fn a_silent_server_is_detected_by_the_idle_timeout_and_the_client_resumes(
                 "slow to notice the silence: {gap}"
             );
         }
+        // The silent streams the client abandoned are noticed and freed too.
+        let start = Instant::now();
+        while server.app.stats.open_streams.load(Relaxed) > 0 {
+            assert!(
+                start.elapsed() < Duration::from_secs(5),
+                "abandoned silent streams leak"
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
     })
     .await;
 }
