@@ -1,4 +1,5 @@
-//! [`tokio_util::codec`] integration: read events from any `AsyncRead` with `FramedRead`.
+//! [`tokio_util::codec`] integration: read events from any `AsyncRead` with `FramedRead`,
+//! write them to any `AsyncWrite` with `FramedWrite`.
 //!
 //! ```
 //! use futures::StreamExt;
@@ -18,16 +19,37 @@
 //! # Ok::<(), sse_wire::codec::CodecError>(())
 //! # }).unwrap();
 //! ```
+//!
+//! Writing: [`SseCodec`] encodes an [`EventRef`] or a [`Comment`] with one `reserve` of its
+//! exact length into the write buffer.
+//!
+//! ```
+//! use futures::SinkExt;
+//! use sse_wire::{codec::SseCodec, Comment, EventId, EventRef};
+//! use tokio_util::codec::FramedWrite;
+//!
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let mut out = FramedWrite::new(Vec::new(), SseCodec::new());
+//! out.send(EventRef::new().with_id(EventId::new("1")?).with_data("hi")).await?;
+//! out.send(Comment::keep_alive()).await?;
+//! assert_eq!(out.get_ref(), b"id: 1\ndata: hi\n\n:\n");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # }).unwrap();
+//! ```
 
 use std::{fmt, io};
 
 use bytes::{Bytes, BytesMut};
 
-use crate::{BytesDecoder, DecodeError, Event, Item, Limits};
+use crate::{BytesDecoder, Comment, DecodeError, Event, EventRef, Item, Limits};
 
 /// A `tokio_util::codec::Decoder` for `text/event-stream`, built on [`BytesDecoder`]:
 /// yields every [`Item`] (events, comments for liveness, `retry`), with `Bytes` data shared
-/// with the read buffer.
+/// with the read buffer. Also a `tokio_util::codec::Encoder` of [`EventRef`]s and
+/// [`Comment`]s (encoding never fails: field values are validated when built).
+///
+/// Since it encodes more than one item type, a `FramedWrite` method that takes no item
+/// needs the type named: `SinkExt::<EventRef<'_>>::close(&mut sink)`.
 ///
 /// At end of input an unfinished event is discarded, as the spec requires: never an error.
 /// A [`Limits`] violation is returned as [`CodecError::Decode`]; `FramedRead` ends the stream
@@ -79,6 +101,35 @@ impl tokio_util::codec::Decoder for SseCodec {
         src.clear();
         self.decoder.finish();
         Ok(None)
+    }
+}
+
+impl tokio_util::codec::Encoder<EventRef<'_>> for SseCodec {
+    type Error = CodecError;
+
+    fn encode(&mut self, event: EventRef<'_>, dst: &mut BytesMut) -> Result<(), CodecError> {
+        dst.reserve(event.encoded_len());
+        // After the `reserve` there is room: the error is unreachable, but reported, not a panic.
+        event.encode_to_buf(dst).map_err(io::Error::other)?;
+        Ok(())
+    }
+}
+
+impl tokio_util::codec::Encoder<&EventRef<'_>> for SseCodec {
+    type Error = CodecError;
+
+    fn encode(&mut self, event: &EventRef<'_>, dst: &mut BytesMut) -> Result<(), CodecError> {
+        tokio_util::codec::Encoder::encode(self, *event, dst)
+    }
+}
+
+impl tokio_util::codec::Encoder<Comment<'_>> for SseCodec {
+    type Error = CodecError;
+
+    fn encode(&mut self, comment: Comment<'_>, dst: &mut BytesMut) -> Result<(), CodecError> {
+        dst.reserve(comment.encoded_len());
+        comment.encode_to_buf(dst).map_err(io::Error::other)?;
+        Ok(())
     }
 }
 

@@ -163,3 +163,122 @@ fn event_stream_passes_transport_errors_and_limit_errors_then_goes_on() {
     assert_eq!(results[3].as_ref().unwrap().data(), "after");
     assert_eq!(results.len(), 4);
 }
+
+#[tokio::test]
+async fn codec_encodes_exactly_what_encode_to_vec_writes() {
+    use futures::SinkExt;
+    use sse_wire::{Comment, EventId, EventRef, EventType};
+    use tokio_util::codec::FramedWrite;
+
+    let events = [
+        EventRef::new().with_data("plain"),
+        EventRef::new()
+            .with_event_type(EventType::from_static("chat"))
+            .with_id(EventId::new("7").unwrap())
+            .with_retry(250)
+            .with_data("two\r\nlines\r"),
+        EventRef::new().with_id(EventId::new("8").unwrap()),
+        EventRef::new().with_data(""),
+    ];
+    let mut expected = Vec::new();
+    let mut out = FramedWrite::new(Vec::new(), SseCodec::new());
+    for event in &events {
+        event.encode_to_vec(&mut expected);
+        out.send(event).await.unwrap();
+        Comment::new("ping\nline").encode_to_vec(&mut expected);
+        out.send(Comment::new("ping\nline")).await.unwrap();
+    }
+    out.send(EventRef::new().with_data("by value"))
+        .await
+        .unwrap();
+    EventRef::new()
+        .with_data("by value")
+        .encode_to_vec(&mut expected);
+    assert_eq!(out.get_ref(), &expected);
+}
+
+/// `FramedWrite` → pipe → `FramedRead`: what goes in as `EventRef`s comes out as events, with
+/// every comment and `retry`, whatever the pipe's buffer size.
+#[tokio::test]
+async fn codec_round_trips_through_framed_write_and_framed_read() {
+    use futures::SinkExt;
+    use sse_wire::{Comment, EventId, EventRef, EventType};
+    use tokio_util::codec::FramedWrite;
+
+    const N: usize = 300;
+    for pipe in [1, 7, 64, 4096] {
+        let (writer, reader) = tokio::io::duplex(pipe);
+        let writing = tokio::spawn(async move {
+            let mut out = FramedWrite::new(writer, SseCodec::new());
+            out.send(EventRef::new().with_retry(1500)).await.unwrap();
+            for n in 0..N {
+                let id = n.to_string();
+                let data = format!("line {n}\nsecond\r\nthird {n}");
+                let event = EventRef::new()
+                    .with_event_type(
+                        EventType::new(if n % 2 == 0 { "even" } else { "odd" }).unwrap(),
+                    )
+                    .with_id(EventId::new(&id).unwrap())
+                    .with_data(&data);
+                out.feed(event).await.unwrap();
+                if n % 10 == 0 {
+                    out.feed(Comment::keep_alive()).await.unwrap();
+                }
+            }
+            // `close` exists for every item type the codec encodes: name one.
+            SinkExt::<EventRef<'_>>::close(&mut out).await.unwrap();
+        });
+        let mut frames = FramedRead::new(reader, SseCodec::new());
+        let (mut events, mut comments, mut retries) = (0, 0, Vec::new());
+        while let Some(item) = frames.next().await {
+            match item.unwrap() {
+                Item::Event(event) => {
+                    let n = events;
+                    assert_eq!(event.event_type(), if n % 2 == 0 { "even" } else { "odd" });
+                    assert_eq!(event.last_event_id(), n.to_string());
+                    assert_eq!(
+                        std::str::from_utf8(event.data()).unwrap(),
+                        format!("line {n}\nsecond\nthird {n}")
+                    );
+                    events += 1;
+                }
+                Item::Comment(text) => {
+                    assert!(text.is_empty());
+                    comments += 1;
+                }
+                Item::Retry(ms) => retries.push(ms),
+                _ => {}
+            }
+        }
+        writing.await.unwrap();
+        assert_eq!(
+            (events, comments, retries),
+            (N, N / 10, vec![1500]),
+            "pipe of {pipe}"
+        );
+        assert_eq!(
+            frames.decoder().decoder().last_event_id(),
+            (N - 1).to_string()
+        );
+    }
+}
+
+#[test]
+fn event_stream_takes_vec_chunks_and_ends_with_the_inner_stream() {
+    let chunks = stream::iter(
+        [&b"id: 3\ndata: a\n"[..], b"\n", b"data: b\n\ndata: never"]
+            .map(|c| Ok::<_, std::io::Error>(c.to_vec())),
+    );
+    let mut events = EventStream::new(chunks);
+    let got: Vec<String> = block_on(async {
+        let mut got = Vec::new();
+        while let Some(event) = events.next().await {
+            got.push(event.unwrap().data().to_string());
+        }
+        got
+    });
+    assert_eq!(got, ["a", "b"]);
+    assert_eq!(events.decoder().last_event_id(), "3");
+    // Polling again after the end stays at the end.
+    assert!(block_on(events.next()).is_none());
+}
