@@ -3,5 +3,7 @@
 
 #![allow(dead_code)]
 
+#[cfg(feature = "alloc")]
+pub mod checks;
 pub mod reference;
 pub mod tiers;
