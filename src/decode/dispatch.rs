@@ -180,7 +180,12 @@ impl Interpreter {
             };
             let next = *at + decoded.consumed;
             let Status::Complete(range) = decoded.status else {
-                let partial_len = input.len() - next;
+                // Bytes that may still be a BOM are no partial line.
+                let partial_len = if self.scanner.awaiting_bom() {
+                    0
+                } else {
+                    input.len() - next
+                };
                 if partial_len > 0 && !self.discarding {
                     let block_len = if self.block_len == 0 {
                         partial_len

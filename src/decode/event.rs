@@ -173,7 +173,8 @@ impl EventDecoder {
         line_start: usize,
     ) -> Result<Decoded<RawEvent<'a>>, DecodeError> {
         self.pos = line_start;
-        let partial_line = line_start < input.len();
+        // Bytes that may still be a BOM are no partial line.
+        let partial_line = line_start < input.len() && !self.scanner.awaiting_bom();
         if self.discarding {
             if partial_line {
                 self.scanner.discard_line();

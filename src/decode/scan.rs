@@ -51,6 +51,12 @@ impl LineScanner {
         self.flags = 0;
     }
 
+    /// Whether the input so far is a proper prefix of the BOM, not yet known to be content:
+    /// such bytes are not part of any line, so no limit applies to them.
+    pub(crate) fn awaiting_bom(&self) -> bool {
+        self.flags & BOM_DONE == 0
+    }
+
     /// Drops the partial line at the front of the unconsumed input, through its terminator.
     /// Used when the caller discards a whole event and need not keep the line's bytes.
     pub(crate) fn discard_line(&mut self) {
