@@ -58,3 +58,53 @@ fn fuzz_limits_split_bom() {
     checks::check_limits(&case);
     checks::check_chunked(&case);
 }
+
+/// Found by proptest (`chunked_equals_one_shot`) and by the `chunked`, `tiers` and `limits`
+/// targets: when a CRLF was split across chunks and the LF arrived with no complete line
+/// after it, the owned and bytes tiers consumed the LF without counting it in the event's
+/// length, so a chunked stream measured CRLF as 1 byte where one-shot measured 2, and an
+/// event one byte over `max_event_len` got through.
+#[test]
+fn split_crlf_counts_two_bytes_toward_the_event_limit() {
+    // `data: hello` CR LF is 13 bytes; NUL NUL ends at byte 15, over the limit of 14.
+    let stream = b"data: hello\r\n\x00\x00\n";
+    let limits = Limits::new().with_max_line_len(11).with_max_event_len(14);
+    let whole = tiers::owned(stream, &[], limits);
+    assert_eq!(whole.1, 1, "the event is 15 bytes long");
+    for cut in 0..=stream.len() {
+        assert_eq!(
+            tiers::owned(stream, &[cut], limits),
+            whole,
+            "owned, cut at {cut}"
+        );
+        #[cfg(feature = "bytes")]
+        assert_eq!(
+            tiers::bytes(stream, &[cut], limits),
+            whole,
+            "bytes, cut at {cut}"
+        );
+        let feed = tiers::owned_feed(stream, &[cut], limits);
+        assert_eq!(feed.2, 1, "feed, cut at {cut}");
+    }
+    let chunks_of_5 = [5, 10, 15];
+    assert_eq!(tiers::owned(stream, &chunks_of_5, limits), whole);
+}
+
+#[test]
+fn fuzz_chunked_split_crlf() {
+    let data = b"\x01\x04\x08\x0cdata:\x00\xff\xffid: 1\ndata: a: b\n: 2\x003\ndata b\n1\r\ndata: 2\rdata: 3\n\r\n:\r\nid\n-ata: c\n\nxxxxxxxxxxxxxxxx\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1c\x1cxxxxxxxxxxxx\n\ndata: ok\n\n";
+    checks::check_chunked(&Case::from_fuzz(data, true));
+}
+
+#[test]
+fn fuzz_limits_split_crlf() {
+    let data = b"\x01\x01\xffdata:\n\n\n\x01\xffdata:\n\n\n\nda\n\xffdata: \x00\r\n\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00a\x00b\n";
+    checks::check_limits(&Case::from_fuzz(data, true));
+}
+
+#[test]
+fn fuzz_tiers_split_crlf() {
+    let data =
+        b"\x03\x03\x01\x07\xfbd\xffata: don: done\n\ndata: nevta: 1\r\nta: never dispaa: led";
+    checks::check_tiers(&Case::from_fuzz(data, true));
+}

@@ -186,11 +186,16 @@ impl Interpreter {
                 } else {
                     input.len() - next
                 };
+                // What the scanner consumed without completing a line (the LF of a CRLF split
+                // across chunks) belongs to the block, as it does when the line completes.
+                if self.block_len != 0 && !self.discarding {
+                    self.block_len += decoded.consumed;
+                }
                 if partial_len > 0 && !self.discarding {
                     let block_len = if self.block_len == 0 {
                         partial_len
                     } else {
-                        self.block_len + rest.len()
+                        self.block_len + partial_len
                     };
                     if block_len > self.max_event_len {
                         self.scanner.discard_line();
