@@ -365,6 +365,11 @@ fn chromium() -> Option<PathBuf> {
 #[test]
 fn chromium_event_source_agrees_with_the_decoder() {
     let Some(browser) = chromium() else {
+        // `.ci/run` sets this once it has installed Chromium: then a skip would hide a bug.
+        assert!(
+            std::env::var_os("SSE_WIRE_REQUIRE_BROWSER").is_none(),
+            "SSE_WIRE_REQUIRE_BROWSER is set but no Chromium was found"
+        );
         println!(
             "SKIPPED browser test: no Chromium at /usr/bin/chromium (set SSE_WIRE_CHROMIUM, or \
              apt-get install -y chromium)"
