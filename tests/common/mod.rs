@@ -4,6 +4,8 @@
 
 #![allow(dead_code, unused_macros)]
 
+#[cfg(feature = "alloc")]
+pub mod checks;
 pub mod matrix;
 pub mod reference;
 pub mod tiers;
