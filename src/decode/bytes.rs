@@ -109,22 +109,25 @@ impl BytesDecoder {
                         self.data = Data::One(line.slice(value));
                     } else {
                         let value = &buf[value];
-                        match &mut self.data {
-                            Data::Many(joined) => {
+                        self.data = match core::mem::take(&mut self.data) {
+                            Data::Many(mut joined) => {
                                 joined.push(b'\n');
                                 joined.extend_from_slice(value);
+                                Data::Many(joined)
                             }
-                            data => {
-                                let Data::One(first) = core::mem::take(data) else {
-                                    unreachable!("a later data line follows a first one")
+                            // `None` cannot precede a later line; joining nothing is harmless.
+                            first @ (Data::One(_) | Data::None) => {
+                                let first: &[u8] = match &first {
+                                    Data::One(line) => line,
+                                    _ => &[],
                                 };
                                 let mut joined = Vec::with_capacity(first.len() + 1 + value.len());
-                                joined.extend_from_slice(&first);
+                                joined.extend_from_slice(first);
                                 joined.push(b'\n');
                                 joined.extend_from_slice(value);
-                                *data = Data::Many(joined);
+                                Data::Many(joined)
                             }
-                        }
+                        };
                         buf.advance(next);
                     }
                     at = 0;
