@@ -166,7 +166,8 @@ impl Interpreter {
 
     /// Processes lines from `input`, starting at `*at`, until one needs the tier's attention.
     /// `data` lines are appended to `data` when the tier gives one (joined with LF), else
-    /// reported as [`Step::Data`].
+    /// reported as [`Step::Data`]. Comments and retries are reported only if `report` (a
+    /// retry is applied either way).
     ///
     /// On `Err` the block is dropped (the tier drops its data too) and the tier keeps its
     /// position: the next call with the same input goes on after the offending line.
@@ -176,6 +177,7 @@ impl Interpreter {
         input: &[u8],
         at: &mut usize,
         mut data: Option<&mut Vec<u8>>,
+        report: bool,
     ) -> Result<Step, DecodeError> {
         loop {
             let rest = &input[*at..];
@@ -255,14 +257,18 @@ impl Interpreter {
                     }
                 }
                 Line::Comment(text) => {
-                    return Ok(Step::Comment {
-                        text: value_range(text),
-                        next,
-                    })
+                    if report {
+                        return Ok(Step::Comment {
+                            text: value_range(text),
+                            next,
+                        });
+                    }
                 }
                 Line::Retry(ms) => {
                     self.reconnection_time = Some(ms);
-                    return Ok(Step::Retry { ms, next });
+                    if report {
+                        return Ok(Step::Retry { ms, next });
+                    }
                 }
                 Line::Event(value) => {
                     self.type_buf.clear();

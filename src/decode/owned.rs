@@ -118,32 +118,45 @@ impl Decoder {
         &mut self,
         input: &'a [u8],
     ) -> Result<Decoded<Item<Event, &'a [u8]>>, DecodeError> {
+        self.decode_reporting(input, true)
+    }
+
+    /// [`Decoder::decode`], reporting comments and retries only if `report`.
+    #[inline]
+    fn decode_reporting<'a>(
+        &mut self,
+        input: &'a [u8],
+        report: bool,
+    ) -> Result<Decoded<Item<Event, &'a [u8]>>, DecodeError> {
         // `min`: a caller that breaks the contract (a shorter input) gets nonsense, not a panic.
         let mut at = self.pos.min(input.len());
         loop {
-            let (item, consumed) = match self.interpreter.step(input, &mut at, Some(&mut self.data))
-            {
-                Err(error) => {
-                    self.pos = at;
-                    release(&mut self.data);
-                    return Err(error);
-                }
-                Ok(Step::Partial { consumed }) => {
-                    self.pos = 0;
-                    return Ok(Decoded {
-                        consumed,
-                        status: Status::Partial,
-                    });
-                }
-                // Data lines went straight into `self.data`; never reported here.
-                Ok(Step::Data { .. }) => continue,
-                Ok(Step::Comment { text, next }) => (Item::Comment(&input[text]), next),
-                Ok(Step::Retry { ms, next }) => (Item::Retry(ms), next),
-                Ok(Step::Dispatch { next }) => {
-                    let data = into_string(core::mem::take(&mut self.data));
-                    (Item::Event(self.interpreter.dispatch(data)), next)
-                }
-            };
+            let (item, consumed) =
+                match self
+                    .interpreter
+                    .step(input, &mut at, Some(&mut self.data), report)
+                {
+                    Err(error) => {
+                        self.pos = at;
+                        release(&mut self.data);
+                        return Err(error);
+                    }
+                    Ok(Step::Partial { consumed }) => {
+                        self.pos = 0;
+                        return Ok(Decoded {
+                            consumed,
+                            status: Status::Partial,
+                        });
+                    }
+                    // Data lines went straight into `self.data`; never reported here.
+                    Ok(Step::Data { .. }) => continue,
+                    Ok(Step::Comment { text, next }) => (Item::Comment(&input[text]), next),
+                    Ok(Step::Retry { ms, next }) => (Item::Retry(ms), next),
+                    Ok(Step::Dispatch { next }) => {
+                        let data = into_string(core::mem::take(&mut self.data));
+                        (Item::Event(self.interpreter.dispatch(data)), next)
+                    }
+                };
             self.pos = 0;
             return Ok(Decoded {
                 consumed,
@@ -200,7 +213,7 @@ impl Iterator for Feed<'_, '_> {
                 if self.chunk.is_empty() {
                     return None;
                 }
-                let decoded = match decoder.decode(self.chunk) {
+                let decoded = match decoder.decode_reporting(self.chunk, false) {
                     Ok(decoded) => decoded,
                     Err(error) => return Some(Err(error)),
                 };
@@ -225,7 +238,7 @@ impl Iterator for Feed<'_, '_> {
                 self.chunk = &[];
             }
             let tail = core::mem::take(&mut decoder.tail);
-            let outcome = match decoder.decode(&tail[decoder.tail_start..]) {
+            let outcome = match decoder.decode_reporting(&tail[decoder.tail_start..], false) {
                 Err(error) => Err(error),
                 Ok(decoded) => Ok((
                     decoded.consumed,
