@@ -1,0 +1,131 @@
+//! Proves the decoder's allocation claims by counting, per event: the event tier never
+//! allocates; the owned tier allocates the data only, plus the type and ID when they change;
+//! the bytes tier allocates nothing for single-line data.
+#![cfg(feature = "alloc")]
+
+#[path = "common/counting_alloc.rs"]
+mod counting_alloc;
+
+use counting_alloc::allocations_during;
+use sse_wire::{Decoder, EventDecoder, Item, Status};
+
+const EVENTS: usize = 1000;
+
+fn stream(event: impl Fn(usize) -> String) -> Vec<u8> {
+    (0..EVENTS).flat_map(|i| event(i).into_bytes()).collect()
+}
+
+fn llm(_: usize) -> String {
+    "data: {\"choices\":[{\"delta\":{\"content\":\"tok\"}}]}\n\n".to_string()
+}
+
+fn chat(i: usize) -> String {
+    format!("id: {i}\nevent: message.delta\ndata: {{\"n\":{i},\"text\":\"hello there\"}}\n\n")
+}
+
+#[test]
+fn the_counter_sees_allocations() {
+    assert!(allocations_during(|| drop(std::hint::black_box(vec![1u8; 64]))) >= 1);
+}
+
+#[test]
+fn event_tier_never_allocates_whatever_the_chunking() {
+    let input = stream(chat);
+    let mut buffer = Vec::with_capacity(input.len());
+    let mut decoder = EventDecoder::new();
+    let mut fired = 0;
+    let allocations = allocations_during(|| {
+        for chunk in input.chunks(4096) {
+            buffer.extend_from_slice(chunk);
+            let mut start = 0;
+            while let Ok(decoded) = decoder.decode(&buffer[start..]) {
+                start += decoded.consumed;
+                match decoded.status {
+                    Status::Complete(event) => fired += usize::from(event.data_single().is_some()),
+                    Status::Partial => break,
+                }
+            }
+            buffer.drain(..start);
+        }
+    });
+    assert_eq!(fired, EVENTS);
+    assert_eq!(allocations, 0);
+}
+
+/// Decodes `input` with a warm owned decoder; returns (events, allocations while decoding,
+/// not counting the events' drops).
+fn owned_allocations(input: &[u8]) -> (Vec<sse_wire::Event>, usize) {
+    let mut decoder = Decoder::new();
+    // Warm up: the decoder's own buffers reach their working size.
+    for event in decoder.feed(input) {
+        drop(event.unwrap());
+    }
+    let mut events = Vec::with_capacity(EVENTS);
+    let allocations = allocations_during(|| {
+        let mut rest = input;
+        while let Ok(decoded) = decoder.decode(rest) {
+            rest = &rest[decoded.consumed..];
+            match decoded.status {
+                Status::Complete(Item::Event(event)) => events.push(event),
+                Status::Complete(_) => {}
+                Status::Partial => break,
+            }
+        }
+    });
+    (events, allocations)
+}
+
+#[test]
+fn owned_tier_allocates_the_data_only_when_type_and_id_repeat() {
+    let (events, allocations) = owned_allocations(&stream(llm));
+    assert_eq!(events.len(), EVENTS);
+    assert_eq!(allocations, EVENTS, "one allocation per event: its data");
+
+    let same_id_and_type = stream(|_| "id: 7\nevent: tick\ndata: {\"t\":1}\n\n".to_string());
+    let (events, allocations) = owned_allocations(&same_id_and_type);
+    assert_eq!(events[EVENTS - 1].last_event_id(), "7");
+    assert_eq!(events[EVENTS - 1].event_type(), "tick");
+    assert_eq!(
+        allocations, EVENTS,
+        "type and ID did not change: shared, not allocated"
+    );
+}
+
+#[test]
+fn owned_tier_allocates_a_changed_id_once() {
+    let (events, allocations) = owned_allocations(&stream(chat));
+    assert_eq!(events[41].last_event_id(), "41");
+    assert_eq!(events[41].event_type(), "message.delta");
+    assert_eq!(
+        allocations,
+        2 * EVENTS,
+        "the data and the new ID; the repeated type is shared"
+    );
+}
+
+#[cfg(feature = "bytes")]
+#[test]
+fn bytes_tier_never_copies_single_line_data() {
+    let input = stream(llm);
+    let mut decoder = sse_wire::BytesDecoder::new();
+    let mut buffer = bytes::BytesMut::from(&input[..]);
+    // The first split turns the buffer into a shared one: one allocation, before counting.
+    let Some(Item::Event(first)) = decoder.decode(&mut buffer).unwrap() else {
+        panic!()
+    };
+    let mut events = vec![first];
+    events.reserve(EVENTS);
+    let allocations = allocations_during(|| {
+        while let Ok(Some(item)) = decoder.decode(&mut buffer) {
+            if let Item::Event(event) = item {
+                events.push(event);
+            }
+        }
+    });
+    assert_eq!(events.len(), EVENTS);
+    assert_eq!(allocations, 0);
+    assert_eq!(
+        events[9].data(),
+        "{\"choices\":[{\"delta\":{\"content\":\"tok\"}}]}"
+    );
+}
