@@ -2,7 +2,8 @@
 ///
 /// Exceeding a limit yields one [`DecodeError`](crate::DecodeError); the decoder then discards
 /// the rest of the offending line or event and goes on with the next one. The defaults
-/// (16 MiB each) fit real LLM and image streams; lower them for small devices.
+/// (16 MiB each) fit real LLM and image streams; lower them for small devices. Values above
+/// 4 GiB act as 4 GiB: decoders keep offsets as `u32` to stay small.
 ///
 /// ```
 /// use sse_wire::Limits;
