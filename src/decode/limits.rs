@@ -2,8 +2,9 @@
 ///
 /// Exceeding a limit yields one [`DecodeError`](crate::DecodeError); the decoder then discards
 /// the rest of the offending line or event and goes on with the next one. The defaults
-/// (16 MiB each) fit real LLM and image streams; lower them for small devices. Values above
-/// 4 GiB act as 4 GiB: decoders keep offsets as `u32` to stay small.
+/// (16 MiB each) fit real LLM and image streams; lower them for small devices. A line limit
+/// above 4 GiB acts as 4 GiB (and so does an event limit at the event tier): decoders keep
+/// offsets as `u32` to stay small.
 ///
 /// ```
 /// use sse_wire::Limits;
