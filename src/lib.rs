@@ -23,7 +23,16 @@
 //! # Ok::<(), sse_wire::DecodeError>(())
 //! ```
 //!
-//! ## Tiers
+//! The crate has four parts, all sans-IO (no sockets, no clocks, no runtime):
+//!
+//! - [`decode`]: bytes in, events out, in tiers from borrowed lines to owned events.
+//! - [`encode`]: events, comments and keep-alives out, into buffers you own; a name or ID
+//!   that cannot be encoded is an error, never a corrupt stream.
+//! - [`client`]: the `EventSource` reconnection model (`Last-Event-ID`, `retry`, backoff,
+//!   idle timeout) as a state machine you drive with your own clock and HTTP stack.
+//! - [`server`]: keep-alive scheduling and a bounded replay buffer for `Last-Event-ID`.
+//!
+//! ## Decoder tiers
 //!
 //! All decoders share one line scanner (`memchr2` over CR and LF) and one contract: give
 //! them the bytes you have not consumed yet; they say how many they used and whether they
