@@ -4,6 +4,10 @@
 Each seed is framed as the targets read it (tests/common/checks.rs, Case::from_fuzz):
 one byte giving the number of chunk sizes (mod 8), the sizes, then for every target but
 `reference` two bytes choosing the line and event limits (255 = unlimited), then the stream.
+The encoder targets (`roundtrip`, `encode_slice`) read their input through
+`arbitrary::Unstructured` (the library's `arbitrary` feature): their seeds are the streams
+above as raw bytes plus byte strings rich in line breaks, NUL, non-ASCII and invalid UTF-8,
+which the generators turn into events, comments, chunkings and buffer sizes.
 Run from anywhere: python3 fuzz/make_seeds.py
 """
 import os
@@ -54,6 +58,18 @@ FRAMES = [
 
 TARGETS = {"chunked": True, "tiers": True, "limits": True, "reference": False}
 
+# Raw material for the encoder targets' generators.
+ENCODER_INPUTS = {
+    "breaks": b"\x05\x03\x01\x07a\rb\nc\r\nd\n\n\r\r\ne\x00f" * 3,
+    "unicode": "\x07\x02h\u00e9llo \U0001F600 \ufeff \u20ac\r\n".encode() * 4,
+    "invalid": b"\x09\x11\xff\xfe\xc3\x28\xe2\x82\xed\xa0\x80\r\n\xf0\x9f\x98" * 4,
+    "long": bytes(range(256)) * 2,
+    "zeros": b"\x00" * 64,
+    "ones": b"\xff" * 64,
+    "json": b"\x02\x10" + b"".join(b"{\"token\":\"t%d\"}\n" % i for i in range(10)),
+}
+ENCODER_TARGETS = ["roundtrip", "encode_slice"]
+
 
 def main():
     for target, with_limits in TARGETS.items():
@@ -68,6 +84,12 @@ def main():
                     head += bytes([line, event])
                 with open(os.path.join(out, f"{name}-{i}"), "wb") as f:
                     f.write(head + stream)
+    for target in ENCODER_TARGETS:
+        out = os.path.join(HERE, "seeds", target)
+        os.makedirs(out, exist_ok=True)
+        for name, raw in list(STREAMS.items()) + list(ENCODER_INPUTS.items()):
+            with open(os.path.join(out, name), "wb") as f:
+                f.write(raw)
 
 
 if __name__ == "__main__":

@@ -51,6 +51,8 @@
 //! - `bytes`: the bytes tier.
 //! - `tokio-util`: [`codec::SseCodec`], for `FramedRead`/`FramedWrite` (implies `bytes`, `std`).
 //! - `stream`: [`stream::EventStream`], events from any `Stream` of byte chunks.
+//! - `arbitrary`: `arbitrary::Arbitrary` for the encoder's values, and [`arbitrary::stream`],
+//!   valid event streams with the events they must decode to, for fuzzing (implies `alloc`).
 //!
 //! Without default features the crate is `#![no_std]` and uses only `core` and `memchr`.
 //!
@@ -82,6 +84,8 @@ extern crate alloc;
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
+#[cfg(feature = "arbitrary")]
+pub mod arbitrary;
 pub mod client;
 #[cfg(feature = "tokio-util")]
 pub mod codec;

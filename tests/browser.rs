@@ -6,7 +6,7 @@
 //! `.ci/run` installs Debian's `chromium`. Without it the test prints that it skipped. It
 //! installs nothing itself.
 //!
-//! How: a tiny HTTP server (std::net, its own threads) serves a page that opens
+//! How (the judge is shared with `tests/browser_encode.rs`, in `tests/common/browser.rs`): a tiny HTTP server (std::net, its own threads) serves a page that opens
 //! `/stream/0`, `/stream/1`, ... one after another. For each stream the page records every
 //! `MessageEvent` until the first plain `error` event (the connection closed: the page then
 //! calls `es.close()`, so the automatic reconnect never happens), and POSTs what it recorded
@@ -17,46 +17,20 @@
 #![cfg(feature = "alloc")]
 
 mod common;
+#[path = "common/browser.rs"]
+mod judge;
 
-use std::collections::{BTreeSet, HashMap};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::collections::BTreeSet;
+use std::time::Duration;
 
 use common::reference;
+use judge::{Fired, Rng};
 use sse_wire::{Decoder, Item, Status};
 
 /// How many streams one browser session compares.
 const STREAMS: usize = 240;
 /// The whole test gives up after this long (a hung browser must not hang CI).
 const DEADLINE: Duration = Duration::from_secs(180);
-
-/// What an `EventSource` fired: (type, data, lastEventId).
-type Fired = (String, String, String);
-
-/// A small deterministic PRNG (xorshift64*), so a failing stream can be reproduced by seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick(&mut self, items: &[&'static [u8]]) -> &'static [u8] {
-        items[self.below(items.len())]
-    }
-}
-
 const TEXTS: &[&[u8]] = &[
     b"",
     b"hello",
@@ -223,40 +197,6 @@ fn chromium_bom_deviation(stream: &[u8]) -> Option<Vec<u8>> {
     Some(adjusted)
 }
 
-/// The page: opens the streams one after another and reports what each fired.
-fn page(types: &[Vec<String>]) -> String {
-    let types = serde_json::to_string(types).expect("types serialise");
-    format!(
-        r#"<!doctype html><meta charset="utf-8"><title>sse-wire judge</title><script>
-const TYPES = {types};
-async function one(i) {{
-  return new Promise((resolve) => {{
-    const got = [];
-    const es = new EventSource('/stream/' + i);
-    let done = false;
-    const finish = () => {{ if (!done) {{ done = true; es.close(); resolve(got); }} }};
-    const record = (e) => {{
-      if (e instanceof MessageEvent) {{ got.push([e.type, e.data, e.lastEventId]); }}
-      else if (e.type === 'error') {{ finish(); }}
-    }};
-    const seen = new Set(['message', 'error']);
-    for (const t of TYPES[i]) seen.add(t);
-    for (const t of seen) es.addEventListener(t, record);
-    setTimeout(finish, 10000);
-  }});
-}}
-(async () => {{
-  for (let i = 0; i < TYPES.length; i++) {{
-    const got = await one(i);
-    await fetch('/result/' + i, {{ method: 'POST', body: JSON.stringify(got) }});
-  }}
-  await fetch('/done', {{ method: 'POST', body: '' }});
-}})();
-</script>"#
-    )
-}
-
-/// Every event type a stream could fire: every `event` field value, and what we decoded.
 fn candidate_types(stream: &[u8], ours: &[Fired]) -> Vec<String> {
     let mut types: BTreeSet<String> = ours.iter().map(|(t, _, _)| t.clone()).collect();
     for line in stream.split(|&b| b == b'\r' || b == b'\n') {
@@ -269,112 +209,9 @@ fn candidate_types(stream: &[u8], ours: &[Fired]) -> Vec<String> {
     types.into_iter().filter(|t| !t.is_empty()).collect()
 }
 
-struct Shared {
-    streams: Vec<(Vec<u8>, Vec<usize>)>,
-    page: String,
-    results: Mutex<HashMap<usize, String>>,
-    done: mpsc::Sender<()>,
-}
-
-fn respond(stream: &mut TcpStream, status: &str, content_type: &str, body: &[u8]) {
-    let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(body);
-    let _ = stream.flush();
-}
-
-fn serve(mut conn: TcpStream, shared: &Shared) {
-    let _ = conn.set_read_timeout(Some(Duration::from_secs(20)));
-    let mut reader = BufReader::new(conn.try_clone().expect("clone socket"));
-    let mut request_line = String::new();
-    if reader.read_line(&mut request_line).is_err() {
-        return;
-    }
-    let mut content_length = 0;
-    loop {
-        let mut header = String::new();
-        if reader.read_line(&mut header).is_err() || header.trim().is_empty() {
-            break;
-        }
-        if let Some((name, value)) = header.split_once(':') {
-            if name.eq_ignore_ascii_case("content-length") {
-                content_length = value.trim().parse().unwrap_or(0);
-            }
-        }
-    }
-    let mut body = vec![0; content_length];
-    if reader.read_exact(&mut body).is_err() {
-        return;
-    }
-    let mut parts = request_line.split_whitespace();
-    let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    match (method, path) {
-        ("GET", "/") => respond(
-            &mut conn,
-            "200 OK",
-            "text/html; charset=utf-8",
-            shared.page.as_bytes(),
-        ),
-        ("GET", p) if p.starts_with("/stream/") => {
-            let Some((stream, cuts)) = p["/stream/".len()..]
-                .parse::<usize>()
-                .ok()
-                .and_then(|i| shared.streams.get(i))
-            else {
-                return respond(&mut conn, "404 Not Found", "text/plain", b"");
-            };
-            let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n";
-            if conn.write_all(head.as_bytes()).is_err() {
-                return;
-            }
-            let _ = conn.set_nodelay(true);
-            for piece in common::tiers::chunks(stream, cuts) {
-                if conn.write_all(piece).and_then(|()| conn.flush()).is_err() {
-                    return;
-                }
-                thread::sleep(Duration::from_millis(2));
-            }
-            // Closing ends the stream: the page sees `error` and stops.
-            let _ = conn.shutdown(std::net::Shutdown::Both);
-        }
-        ("POST", p) if p.starts_with("/result/") => {
-            if let Ok(i) = p["/result/".len()..].parse::<usize>() {
-                let text = String::from_utf8_lossy(&body).into_owned();
-                shared.results.lock().expect("results").insert(i, text);
-            }
-            respond(&mut conn, "200 OK", "text/plain", b"ok");
-        }
-        ("POST", "/done") => {
-            respond(&mut conn, "200 OK", "text/plain", b"ok");
-            let _ = shared.done.send(());
-        }
-        _ => respond(&mut conn, "404 Not Found", "text/plain", b""),
-    }
-}
-
-fn chromium() -> Option<PathBuf> {
-    let path = std::env::var_os("SSE_WIRE_CHROMIUM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
-    path.exists().then_some(path)
-}
-
 #[test]
 fn chromium_event_source_agrees_with_the_decoder() {
-    let Some(browser) = chromium() else {
-        // `.ci/run` sets this once it has installed Chromium: then a skip would hide a bug.
-        assert!(
-            std::env::var_os("SSE_WIRE_REQUIRE_BROWSER").is_none(),
-            "SSE_WIRE_REQUIRE_BROWSER is set but no Chromium was found"
-        );
-        println!(
-            "SKIPPED browser test: no Chromium at /usr/bin/chromium (set SSE_WIRE_CHROMIUM, or \
-             apt-get install -y chromium)"
-        );
-        eprintln!("SKIPPED browser test: Chromium not installed");
+    let Some(browser) = judge::chromium_or_skip("browser test") else {
         return;
     };
 
@@ -401,75 +238,12 @@ fn chromium_event_source_agrees_with_the_decoder() {
         streams.push((stream, cuts));
     }
 
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-    let port = listener.local_addr().expect("address").port();
-    let (done_tx, done_rx) = mpsc::channel();
-    let shared = Arc::new(Shared {
-        streams: streams.clone(),
-        page: page(&types),
-        results: Mutex::new(HashMap::new()),
-        done: done_tx,
-    });
-    {
-        let shared = Arc::clone(&shared);
-        thread::spawn(move || {
-            for conn in listener.incoming() {
-                let Ok(conn) = conn else { continue };
-                let shared = Arc::clone(&shared);
-                thread::spawn(move || serve(conn, &shared));
-            }
-        });
-    }
-
-    let profile =
-        std::env::temp_dir().join(format!("sse-wire-chromium-{}-{}", std::process::id(), port));
-    std::fs::create_dir_all(&profile).expect("profile dir");
-    let started = Instant::now();
-    let mut child = Command::new(&browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("http://127.0.0.1:{port}/"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start chromium");
-    let finished = done_rx.recv_timeout(DEADLINE);
-    let _ = child.kill();
-    let _ = child.wait();
-    let _ = std::fs::remove_dir_all(&profile);
-    assert!(
-        finished.is_ok(),
-        "the page did not finish within {DEADLINE:?}; got {} results",
-        shared.results.lock().expect("results").len()
-    );
-
-    let results = shared.results.lock().expect("results");
+    let (results, elapsed) = judge::judge(&browser, &streams, &types, DEADLINE);
     let mut compared = 0;
     let mut deviating = 0;
-    for (i, ((stream, cuts), ours)) in streams.iter().zip(&expected).enumerate() {
-        let json = results
-            .get(&i)
-            .unwrap_or_else(|| panic!("no result for stream {i}"));
-        let value: serde_json::Value = serde_json::from_str(json).expect("result JSON");
-        let fired: Vec<Fired> = value
-            .as_array()
-            .expect("array")
-            .iter()
-            .map(|e| {
-                let field = |k: usize| e[k].as_str().expect("string").to_string();
-                (field(0), field(1), field(2))
-            })
-            .collect();
+    for (i, (((stream, cuts), ours), fired)) in
+        streams.iter().zip(&expected).zip(results).enumerate()
+    {
         let judged = match chromium_bom_deviation(stream) {
             Some(adjusted) if fired != *ours => {
                 deviating += 1;
@@ -487,8 +261,7 @@ fn chromium_event_source_agrees_with_the_decoder() {
     }
     println!(
         "browser: {compared} streams compared with Chromium ({deviating} differed only by the \
-         known BOM + line break deviation) in {:.1?}",
-        started.elapsed()
+         known BOM + line break deviation) in {elapsed:.1?}"
     );
     assert_eq!(compared, STREAMS);
 }

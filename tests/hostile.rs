@@ -3,7 +3,9 @@
 //!
 //! - a 1 GiB line in 64 KiB chunks under the default limits;
 //! - millions of blank lines, millions of comment lines;
-//! - a stream that never ends a line.
+//! - a stream that never ends a line;
+//! - the encoder: a 64 MiB payload with mixed line breaks through `EventWriter` in 64 KiB
+//!   pieces into one small reused output buffer, decoded as it is written.
 //!
 //! Memory: the caller's buffer never holds more than the limit plus one chunk. Time: linear,
 //! shown by counting, not timing. Every call either reports an item, an error, or `Partial`
@@ -213,4 +215,144 @@ fn a_stream_that_never_ends_a_line_is_bounded_by_the_limit() {
     assert_eq!(counts.consumed, counts.bytes_fed);
     assert!(counts.calls <= 4096 + 2, "{} calls", counts.calls);
     assert!(counts.events.is_empty());
+}
+
+/// Encoder, hostile payload: 64 MiB of data with CR, LF and CRLF mixed (also CRLF split across
+/// pieces, and runs of breaks), written through `EventWriter` in 64 KiB pieces into one reused
+/// 1 KiB output buffer and decoded as it is written. The writer holds no buffer of its own,
+/// every call fits the output buffer, the output equals the one-shot encoding byte for byte,
+/// and the decoder yields the data with every line break as LF.
+#[test]
+fn encoder_64_mib_payload_in_64_kib_pieces_through_a_small_buffer() {
+    use sse_wire::{encode_to_vec, EventId, EventRef, EventType, EventWriter, WriteResult};
+
+    const SIZE: usize = 64 << 20;
+    const OUT: usize = 1 << 10;
+    let units: [&[u8]; 8] = [
+        b"token ",
+        b"\r\n",
+        b"\xc3\xbc\0",
+        b"\r",
+        b"\n\n",
+        b" {\"k\":1}",
+        b"abcdefghijklmnopqrstuvwxyz0123456789",
+        b"\r\r\n",
+    ];
+    let mut data = Vec::with_capacity(SIZE + 64);
+    let mut i = 0usize;
+    while data.len() < SIZE {
+        data.extend_from_slice(units[i % units.len()]);
+        i = i.wrapping_mul(7).wrapping_add(3) % 1_000_003;
+    }
+    data.truncate(SIZE);
+    // A CRLF straddling a piece boundary.
+    data[CHUNK - 1] = b'\r';
+    data[CHUNK] = b'\n';
+
+    let event_type = EventType::from_static("bulk");
+    let id = EventId::from_static("64m");
+    let mut one_shot = Vec::new();
+    encode_to_vec(
+        &EventRef::new()
+            .with_event_type(event_type)
+            .with_id(id)
+            .with_data_bytes(&data),
+        &mut one_shot,
+    );
+
+    // The writer is a small state machine: no buffer grows with the input.
+    assert!(std::mem::size_of::<EventWriter<'_>>() <= 128);
+    let mut writer = EventWriter::new().with_event_type(event_type).with_id(id);
+    let mut out = [0u8; OUT];
+    let mut compared = 0usize; // bytes of `one_shot` matched so far
+    let mut decoder = Decoder::with_limits(Limits::unlimited());
+    let mut pending: Vec<u8> = Vec::new();
+    let mut max_pending = 0;
+    let mut events = Vec::new();
+    let mut sink = |written: &[u8], pending: &mut Vec<u8>, max_pending: &mut usize| {
+        assert!(
+            one_shot[compared..].starts_with(written),
+            "streamed output differs from one-shot at byte {compared}"
+        );
+        compared += written.len();
+        pending.extend_from_slice(written);
+        *max_pending = (*max_pending).max(pending.len());
+        let mut start = 0;
+        loop {
+            let decoded = decoder.decode(&pending[start..]).expect("unlimited");
+            start += decoded.consumed;
+            match decoded.status {
+                Status::Complete(Item::Event(event)) => events.push(event),
+                Status::Complete(_) => {}
+                Status::Partial => break,
+            }
+        }
+        pending.drain(..start);
+    };
+    let mut calls = 0usize;
+    for piece in data.chunks(CHUNK) {
+        let mut input = piece;
+        loop {
+            calls += 1;
+            let (result, read, written) = writer.data(input, &mut out);
+            sink(&out[..written], &mut pending, &mut max_pending);
+            input = &input[read..];
+            if result == WriteResult::InputEmpty {
+                break;
+            }
+            assert!(written > 0, "OutputFull with nothing written");
+        }
+    }
+    loop {
+        let (result, written) = writer.finish(&mut out);
+        sink(&out[..written], &mut pending, &mut max_pending);
+        if result == WriteResult::InputEmpty {
+            break;
+        }
+    }
+    assert_eq!(
+        compared,
+        one_shot.len(),
+        "streamed output is the whole one-shot"
+    );
+    assert!(pending.is_empty());
+    // Work is linear: about one call per output buffer filled, plus one per piece.
+    assert!(
+        calls <= one_shot.len() / OUT + SIZE / CHUNK + 2,
+        "{calls} calls"
+    );
+    // The longest line of this payload is short: the decoder's caller buffer never held much
+    // more than one output buffer.
+    assert!(
+        max_pending <= 2 * OUT,
+        "caller buffer held {max_pending} bytes"
+    );
+    drop(one_shot);
+
+    assert_eq!(events.len(), 1);
+    let event = &events[0];
+    assert_eq!((event.event_type(), event.last_event_id()), ("bulk", "64m"));
+    // The data with every line break as LF (valid UTF-8 here), compared without a copy.
+    let got = event.data().as_bytes();
+    let mut at = 0;
+    let mut j = 0;
+    while j < data.len() {
+        let (byte, step) = match data[j] {
+            b'\r' if data.get(j + 1) == Some(&b'\n') => (b'\n', 2),
+            b'\r' => (b'\n', 1),
+            b => (b, 1),
+        };
+        assert_eq!(
+            got.get(at),
+            Some(&byte),
+            "decoded data differs at byte {at}"
+        );
+        at += 1;
+        j += step;
+    }
+    assert_eq!(
+        at,
+        got.len(),
+        "decoded data is longer than the normalised payload"
+    );
 }

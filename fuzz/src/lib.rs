@@ -8,3 +8,4 @@
 pub mod common;
 
 pub use common::checks::{self, Case};
+pub use common::encode_checks;

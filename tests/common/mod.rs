@@ -6,6 +6,8 @@
 
 #[cfg(feature = "alloc")]
 pub mod checks;
+#[cfg(feature = "alloc")]
+pub mod encode_checks;
 pub mod matrix;
 pub mod reference;
 pub mod tiers;
