@@ -105,8 +105,10 @@ impl BytesDecoder {
                 }
                 Ok(Step::Data { value, first, next }) => {
                     if first {
-                        let line = buf.split_to(next).freeze();
-                        self.data = Data::One(line.slice(value));
+                        // One reference count taken (not three): split exactly the value.
+                        buf.advance(value.start);
+                        self.data = Data::One(buf.split_to(value.len()).freeze());
+                        buf.advance(next - value.end);
                     } else {
                         let value = &buf[value];
                         self.data = match core::mem::take(&mut self.data) {
@@ -134,7 +136,10 @@ impl BytesDecoder {
                     continue;
                 }
                 Ok(Step::Comment { text, next }) => {
-                    Item::Comment(buf.split_to(next).freeze().slice(text))
+                    buf.advance(text.start);
+                    let text_bytes = buf.split_to(text.len()).freeze();
+                    buf.advance(next - text.end);
+                    Item::Comment(text_bytes)
                 }
                 Ok(Step::Retry { ms, next }) => {
                     buf.advance(next);
