@@ -53,14 +53,19 @@ const WORDS: [&str; 16] = [
 
 /// The events of an LLM token stream (one small JSON object per token, OpenAI style).
 fn llm_event(w: &mut Workload, i: usize, eol: &str) {
-    let data = format!(
-        "{{\"id\":\"chatcmpl-{:06}\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"{}\"}}}}]}}",
-        i % 1000,
-        WORDS[i % WORDS.len()]
-    );
+    let data = llm_json(i);
     w.events += 1;
     w.data_bytes += data.len();
     w.push(format!("data: {data}{eol}{eol}").as_bytes());
+}
+
+/// The data of LLM token event `i`: `{"id":..,"choices":[{"index":0,"delta":{"content":"tok"}}]}`.
+pub fn llm_json(i: usize) -> String {
+    format!(
+        "{{\"id\":\"chatcmpl-{:06}\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"{}\"}}}}]}}",
+        i % 1000,
+        WORDS[i % WORDS.len()]
+    )
 }
 
 /// LLM tokens: `n` events of `data: {"id":..,"choices":[{"delta":{"content":"tok"}}]}`.
@@ -76,7 +81,7 @@ pub fn llm_tokens(n: usize) -> Workload {
 }
 
 /// A chat message as JSON, about 80 bytes.
-fn chat_json(i: usize) -> String {
+pub fn chat_json(i: usize) -> String {
     let text = WORDS[i % WORDS.len()].trim_start();
     let mut s = format!(
         "{{\"room\":\"general\",\"user\":\"user{:04}\",\"seq\":{i},\"text\":\"{text}",
@@ -89,12 +94,21 @@ fn chat_json(i: usize) -> String {
     s
 }
 
+/// The event type of chat event `i`.
+pub fn chat_kind(i: usize) -> &'static str {
+    if i % 10 == 9 {
+        "presence"
+    } else {
+        "message"
+    }
+}
+
 fn chat_into(w: &mut Workload, n: usize, eol: &str) {
     for i in 0..n {
         let data = chat_json(i);
         w.events += 1;
         w.data_bytes += data.len();
-        let kind = if i % 10 == 9 { "presence" } else { "message" };
+        let kind = chat_kind(i);
         w.push(format!("id: {i}{eol}event: {kind}{eol}data: {data}{eol}{eol}").as_bytes());
     }
 }

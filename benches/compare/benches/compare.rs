@@ -9,13 +9,15 @@
 //! every implementation's output is checked against ours (count and every event's type, data
 //! and id), so a fast wrong answer cannot pass.
 //!
-//! Encoder comparisons: not yet (the encoder lives on another branch). They go in
-//! `encode()` below, as groups `encode/<workload>`, with the same one-run discipline.
+//! Encoder comparisons: groups `encode/<workload>` (`-- encode` runs only those), N events
+//! (`SSE_ENCODE_EVENTS`, default 10,000) into a reused buffer, reported in events/s; every
+//! encoder's output is decoded back and checked against the source events before timing.
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use sse_wire_compare::encode::{self as enc, Enc};
 use sse_wire_compare::{check, inputs, reference, Feed, Imp, Touch};
 
 /// Workload scale, relative to the sizes of issue 5: `SSE_COMPARE_SCALE` (default 0.1).
@@ -50,8 +52,34 @@ fn decode(c: &mut Criterion) {
     }
 }
 
-/// Encoder comparisons go here once the encoder lands (issue 5, later part).
-fn encode(_c: &mut Criterion) {}
+/// Events per encode iteration (`SSE_ENCODE_EVENTS`, default 10,000).
+fn encode_events() -> usize {
+    std::env::var("SSE_ENCODE_EVENTS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10_000)
+}
+
+/// Groups `encode/<workload>`: N events encoded into a reused buffer (cleared per iteration),
+/// throughput in events. Every encoder's output is first decoded back with `sse_wire::Decoder`
+/// and checked equal to the source events.
+fn encode(c: &mut Criterion) {
+    for w in enc::all(encode_events()) {
+        let pre = enc::pre_encoded(&w.events);
+        let mut group = c.benchmark_group(format!("encode/{}", w.name));
+        group.throughput(Throughput::Elements(w.events.len() as u64));
+        for imp in Enc::ALL {
+            if let Err(error) = enc::check(imp, &w.events, &pre) {
+                panic!("encode/{}: {error}", w.name);
+            }
+            let mut out = enc::Out::default();
+            group.bench_function(imp.id(), |b| {
+                b.iter(|| imp.run(black_box(&w.events), &pre, &mut out))
+            });
+        }
+        group.finish();
+    }
+}
 
 criterion_group! {
     name = benches;

@@ -425,3 +425,195 @@ pub fn reference(input: &[u8]) -> Vec<Owned> {
     Imp::OwnedDecode.run(input, Feed::Whole, &mut out);
     out.0
 }
+
+/// Encoder comparisons: the events to encode, the encoders, and the decode-back check.
+pub mod encode {
+    use bytes::BytesMut;
+    use sse_wire::{EventId, EventRef, EventType};
+    use tokio_util::codec::Encoder as _;
+
+    use super::{inputs, reference, Owned};
+
+    /// One event to encode, as the application holds it: borrowed-able strings.
+    #[derive(Debug, Clone)]
+    pub struct Fields {
+        pub id: Option<String>,
+        pub event_type: Option<&'static str>,
+        pub data: String,
+    }
+
+    /// A list of events to encode.
+    pub struct Workload {
+        pub name: &'static str,
+        pub events: Vec<Fields>,
+    }
+
+    /// Chat: `n` events with `id` (the sequence number), `event` and ~80 B of JSON data.
+    pub fn chat(n: usize) -> Workload {
+        Workload {
+            name: "chat",
+            events: (0..n)
+                .map(|i| Fields {
+                    id: Some(i.to_string()),
+                    event_type: Some(inputs::chat_kind(i)),
+                    data: inputs::chat_json(i),
+                })
+                .collect(),
+        }
+    }
+
+    /// LLM tokens: `n` events of `{"id":..,"choices":[{"delta":{"content":"tok"}}]}`, data only.
+    pub fn llm_tokens(n: usize) -> Workload {
+        Workload {
+            name: "llm_tokens",
+            events: (0..n)
+                .map(|i| Fields {
+                    id: None,
+                    event_type: None,
+                    data: inputs::llm_json(i),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn all(n: usize) -> Vec<Workload> {
+        vec![chat(n), llm_tokens(n)]
+    }
+
+    /// The caller's reused output buffers (russe writes into a `BytesMut`).
+    #[derive(Debug, Default)]
+    pub struct Out {
+        pub vec: Vec<u8>,
+        pub bytes: BytesMut,
+    }
+
+    /// An encoder under test.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Enc {
+        /// sse-wire `EventRef::encode_to_vec`, borrowing the fields.
+        Ours,
+        /// sse-stream `Sse::encode` (owned `String` fields in, a fresh `Bytes` out, appended).
+        SseStream,
+        /// russe `Encoder` (`tokio_util::codec::Encoder<Event>`) into a reused `BytesMut`.
+        Russe,
+        /// One copy of our pre-encoded output into the reused buffer: the limit.
+        Memcpy,
+    }
+
+    impl Enc {
+        pub const ALL: [Enc; 4] = [Enc::Ours, Enc::SseStream, Enc::Russe, Enc::Memcpy];
+
+        pub fn id(self) -> &'static str {
+            match self {
+                Enc::Ours => "sse_wire",
+                Enc::SseStream => "sse_stream",
+                Enc::Russe => "russe",
+                Enc::Memcpy => "memcpy",
+            }
+        }
+
+        /// Encodes every event of `events` into `out` (cleared first); `pre` is our
+        /// pre-encoded output, used by `Memcpy` only. Returns the bytes written.
+        pub fn run(self, events: &[Fields], pre: &[u8], out: &mut Out) -> usize {
+            match self {
+                Enc::Ours => {
+                    let buf = &mut out.vec;
+                    buf.clear();
+                    for e in events {
+                        let mut event = EventRef::new().with_data(&e.data);
+                        if let Some(t) = e.event_type {
+                            event = event.with_event_type(EventType::new(t).expect("valid"));
+                        }
+                        if let Some(id) = &e.id {
+                            event = event.with_id(EventId::new(id).expect("valid"));
+                        }
+                        event.encode_to_vec(buf);
+                    }
+                    buf.len()
+                }
+                Enc::SseStream => {
+                    let buf = &mut out.vec;
+                    buf.clear();
+                    for e in events {
+                        let sse = sse_stream::Sse {
+                            event: e.event_type.map(String::from),
+                            data: Some(e.data.clone()),
+                            id: e.id.clone(),
+                            retry: None,
+                        };
+                        buf.extend_from_slice(&sse.encode().expect("valid"));
+                    }
+                    buf.len()
+                }
+                Enc::Russe => {
+                    let buf = &mut out.bytes;
+                    buf.clear();
+                    let mut encoder = russe::Encoder::default();
+                    for e in events {
+                        let message = russe::Message {
+                            data: bytestring::ByteString::from(e.data.as_str()),
+                            event: e.event_type.map(bytestring::ByteString::from_static),
+                            retry: None,
+                            id: e.id.as_deref().map(bytestring::ByteString::from),
+                        };
+                        encoder
+                            .encode(russe::Event::Message(message), buf)
+                            .expect("valid");
+                    }
+                    buf.len()
+                }
+                Enc::Memcpy => {
+                    let buf = &mut out.vec;
+                    buf.clear();
+                    buf.extend_from_slice(pre);
+                    buf.len()
+                }
+            }
+        }
+
+        /// The bytes the last `run` wrote.
+        pub fn output(self, out: &Out) -> &[u8] {
+            match self {
+                Enc::Russe => &out.bytes,
+                _ => &out.vec,
+            }
+        }
+    }
+
+    /// Our encoding of every event of `events`.
+    pub fn pre_encoded(events: &[Fields]) -> Vec<u8> {
+        let mut out = Out::default();
+        Enc::Ours.run(events, &[], &mut out);
+        out.vec
+    }
+
+    /// Checks that `enc`'s output decodes (with `sse_wire::Decoder`) to exactly `events`:
+    /// count, type, data and id.
+    pub fn check(enc: Enc, events: &[Fields], pre: &[u8]) -> Result<(), String> {
+        let mut out = Out::default();
+        enc.run(events, pre, &mut out);
+        let got = reference(enc.output(&out));
+        if got.len() != events.len() {
+            return Err(format!(
+                "{}: {} events decoded, expected {}",
+                enc.id(),
+                got.len(),
+                events.len()
+            ));
+        }
+        for (i, (g, e)) in got.iter().zip(events).enumerate() {
+            let want = Owned {
+                event_type: e.event_type.unwrap_or("message").as_bytes().to_vec(),
+                data: e.data.as_bytes().to_vec(),
+                id: e.id.as_deref().unwrap_or_default().as_bytes().to_vec(),
+            };
+            if *g != want {
+                return Err(format!(
+                    "{}: event {i} differs: {g:?} vs {want:?}",
+                    enc.id()
+                ));
+            }
+        }
+        Ok(())
+    }
+}
