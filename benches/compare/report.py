@@ -3,10 +3,12 @@
 
     python3 benches/compare/report.py compare benches/compare/target/criterion
     python3 benches/compare/report.py decode target/criterion
+    python3 benches/compare/report.py encode benches/compare/target/criterion
 
 Medians (criterion's `median` estimate of the time per iteration) in MB/s (10^6 bytes/s).
 In `compare` mode each cell also gives the ratio to sse-core and to memchr2 of the same group,
-measured in the same run.
+measured in the same run. In `encode` mode: events/s (10^6 events/s) for the `encode/*`
+groups, with the ratio to sse-stream and to memcpy of the same group.
 """
 import json
 import pathlib
@@ -32,8 +34,9 @@ def load(root):
     for bench in pathlib.Path(root).glob("**/new/benchmark.json"):
         meta = json.loads(bench.read_text())
         est = json.loads((bench.parent / "estimates.json").read_text())
-        nbytes = meta["throughput"]["Bytes"]
-        out[meta["full_id"]] = nbytes / est["median"]["point_estimate"] * 1e3
+        # Bytes: MB/s; Elements (the encode groups): millions of events/s.
+        (n,) = meta["throughput"].values()
+        out[meta["full_id"]] = n / est["median"]["point_estimate"] * 1e3
     return out
 
 
@@ -78,6 +81,29 @@ def decode(mbs):
         print(f"| {b} | " + " | ".join(cells) + " |")
 
 
+ENC_WORKLOADS = ["chat", "llm_tokens"]
+ENCODERS = [
+    ("sse_wire", "sse-wire `encode_to_vec`"),
+    ("sse_stream", "sse-stream `Sse::encode`"),
+    ("russe", "russe `Encoder`"),
+    ("memcpy", "memcpy of our output"),
+]
+
+
+def encode(mes):
+    print("M events/s median (× sse-stream, × memcpy)\n")
+    print("| encoder | " + " | ".join(ENC_WORKLOADS) + " |")
+    print("|---|" + "---|" * len(ENC_WORKLOADS))
+    for imp, name in ENCODERS:
+        cells = []
+        for w in ENC_WORKLOADS:
+            v = mes.get(f"encode/{w}/{imp}")
+            base = mes.get(f"encode/{w}/sse_stream")
+            light = mes.get(f"encode/{w}/memcpy")
+            cells.append("–" if v is None else f"{v:.1f} ({v / base:.2f}×, {v / light:.3f}×)")
+        print(f"| {name} | " + " | ".join(cells) + " |")
+
+
 if __name__ == "__main__":
     mode, root = sys.argv[1], sys.argv[2]
-    {"compare": compare, "decode": decode}[mode](load(root))
+    {"compare": compare, "decode": decode, "encode": encode}[mode](load(root))

@@ -20,6 +20,7 @@ use std::task::{Context, Poll};
 
 use futures::Stream;
 use sse_wire::{Decoder, EventDecoder, Item, Status};
+use sse_wire_compare::encode::{self as enc, Enc};
 use sse_wire_compare::{inputs, sse_core_decoder};
 
 struct Counting;
@@ -310,6 +311,26 @@ fn main() {
             let (a1, b1, _) = counters();
             assert_eq!(n, events, "{imp} on {name}");
             let per = |x: usize| x as f64 / events as f64;
+            print!(" {:.2} ({:.0} B) |", per(a1 - a0), per(b1 - b0));
+        }
+        println!();
+    }
+
+    println!("\n## Encoder allocations per event (10,000 events, reused buffer)\n");
+    println!("Counted over a second pass into the same, already grown output buffer.\n");
+    println!("| encoder | chat | llm_tokens |");
+    println!("|---|---|---|");
+    let enc_workloads = enc::all(10_000);
+    for imp in Enc::ALL {
+        print!("| {} |", imp.id());
+        for w in &enc_workloads {
+            let pre = enc::pre_encoded(&w.events);
+            let mut out = enc::Out::default();
+            imp.run(&w.events, &pre, &mut out);
+            let (a0, b0, _) = counters();
+            imp.run(&w.events, &pre, &mut out);
+            let (a1, b1, _) = counters();
+            let per = |x: usize| x as f64 / w.events.len() as f64;
             print!(" {:.2} ({:.0} B) |", per(a1 - a0), per(b1 - b0));
         }
         println!();
