@@ -161,6 +161,7 @@ fn memchr2_lines(input: &[u8], chunk: Option<usize>) -> usize {
 type Run = fn(&[u8]) -> Tally;
 
 fn runs() -> Vec<(&'static str, Run)> {
+    #[cfg_attr(not(feature = "bytes"), allow(unused_mut))]
     let mut runs: Vec<(&'static str, Run)> = vec![
         ("event/whole", event_whole),
         ("event/4k", |i| event_chunked(i, KIB4)),

@@ -69,11 +69,12 @@ impl Event<bytes::Bytes> {
 /// What a stateful tier must act on. Ranges are relative to the input of [`Interpreter::step`].
 #[derive(Debug)]
 pub(crate) enum Step {
-    /// A `data` line; `first` if it is the event's first.
+    /// A `data` line; `first` if it is the event's first. Only the bytes tier asks for these
+    /// (the owned tier has the interpreter append data itself).
+    #[cfg_attr(not(feature = "bytes"), allow(dead_code))]
     Data {
         value: Range<usize>,
         first: bool,
-        #[cfg_attr(not(feature = "bytes"), allow(dead_code))]
         next: usize,
     },
     /// A comment line.
