@@ -57,6 +57,42 @@ pub mod drivers {
 /// either consumes bytes, reports an item, or says `Partial`; an error is followed by progress.
 const MAX_CALLS_PER_BYTE: usize = 8;
 
+/// Feeds `stream`, cut at `cuts`, through a caller buffer the way a caller would: after each
+/// chunk is appended, `decode` gets the unconsumed bytes until it needs more input. `decode`
+/// returns `Some((consumed, partial))`, or `None` for an error (which is followed by another
+/// call on the same bytes). Fails if a decoder makes no progress; returns the most bytes the
+/// buffer kept between chunks.
+fn pump(
+    stream: &[u8],
+    cuts: &[usize],
+    what: &str,
+    mut decode: impl FnMut(&[u8]) -> Option<(usize, bool)>,
+) -> usize {
+    let mut buffer: Vec<u8> = Vec::new();
+    let mut retained_max = 0;
+    for chunk in tiers::chunks(stream, cuts) {
+        buffer.extend_from_slice(chunk);
+        let mut start = 0;
+        let mut calls = 0;
+        loop {
+            calls += 1;
+            assert!(
+                calls <= MAX_CALLS_PER_BYTE * (buffer.len() + 2),
+                "{what} stuck"
+            );
+            if let Some((consumed, partial)) = decode(&buffer[start..]) {
+                start += consumed;
+                if partial {
+                    break;
+                }
+            }
+        }
+        buffer.drain(..start);
+        retained_max = retained_max.max(buffer.len());
+    }
+    retained_max
+}
+
 /// One fuzz or property case: a stream, where it is cut into chunks, and the limits.
 #[derive(Debug, Clone)]
 pub struct Case<'a> {
@@ -334,53 +370,40 @@ fn owned_bounded(stream: &[u8], cuts: &[usize], limits: Limits) -> (Outcome, usi
     let mut decoder = Decoder::with_limits(limits);
     let mut outcome = Outcome::default();
     let mut errors = 0;
-    let mut retained_max = 0;
-    let mut buffer: Vec<u8> = Vec::new();
-    for chunk in tiers::chunks(stream, cuts) {
-        buffer.extend_from_slice(chunk);
-        let mut start = 0;
-        let mut calls = 0;
-        loop {
-            calls += 1;
-            assert!(
-                calls <= MAX_CALLS_PER_BYTE * (buffer.len() + 2),
-                "decoder stuck"
-            );
-            match decoder.decode(&buffer[start..]) {
-                Ok(decoded) => {
-                    start += decoded.consumed;
-                    match decoded.status {
-                        Status::Complete(Item::Event(event)) => {
-                            outcome.observed.push(Observed::Event {
-                                event_type: event.event_type().to_string(),
-                                data: event.data().to_string(),
-                                last_event_id: event.last_event_id().to_string(),
-                            })
-                        }
-                        Status::Complete(Item::Comment(text)) => outcome
-                            .observed
-                            .push(Observed::Comment(String::from_utf8_lossy(text).into())),
-                        Status::Complete(Item::Retry(ms)) => {
-                            outcome.observed.push(Observed::Retry(ms))
-                        }
-                        Status::Complete(_) => unreachable!("no other items exist"),
-                        Status::Partial => break,
+    let retained_max = pump(stream, cuts, "decoder", |input| {
+        match decoder.decode(input) {
+            Ok(decoded) => {
+                let partial = decoded.status.is_partial();
+                match decoded.status {
+                    Status::Complete(Item::Event(event)) => {
+                        outcome.observed.push(Observed::Event {
+                            event_type: event.event_type().to_string(),
+                            data: event.data().to_string(),
+                            last_event_id: event.last_event_id().to_string(),
+                        })
                     }
+                    Status::Complete(Item::Comment(text)) => outcome
+                        .observed
+                        .push(Observed::Comment(String::from_utf8_lossy(text).into())),
+                    Status::Complete(Item::Retry(ms)) => outcome.observed.push(Observed::Retry(ms)),
+                    Status::Complete(_) => unreachable!("no other items exist"),
+                    Status::Partial => {}
                 }
-                Err(DecodeError::LineTooLong { limit }) => {
-                    assert_eq!(limit, limits.max_line_len());
-                    errors += 1;
-                }
-                Err(DecodeError::EventTooLong { limit }) => {
-                    assert_eq!(limit, limits.max_event_len());
-                    errors += 1;
-                }
-                Err(other) => panic!("unexpected error {other}"),
+                Some((decoded.consumed, partial))
             }
+            Err(DecodeError::LineTooLong { limit }) => {
+                assert_eq!(limit, limits.max_line_len());
+                errors += 1;
+                None
+            }
+            Err(DecodeError::EventTooLong { limit }) => {
+                assert_eq!(limit, limits.max_event_len());
+                errors += 1;
+                None
+            }
+            Err(other) => panic!("unexpected error {other}"),
         }
-        buffer.drain(..start);
-        retained_max = retained_max.max(buffer.len());
-    }
+    });
     decoder.finish();
     outcome.last_event_id = decoder.last_event_id().to_string();
     (outcome, errors, retained_max)
@@ -413,30 +436,10 @@ fn bytes_retained(stream: &[u8], cuts: &[usize], limits: Limits) -> usize {
 /// The most bytes the event tier needs kept between chunks.
 fn events_retained(stream: &[u8], cuts: &[usize], limits: Limits) -> usize {
     let mut decoder = EventDecoder::with_limits(limits);
-    let mut buffer: Vec<u8> = Vec::new();
-    let mut retained_max = 0;
-    for chunk in tiers::chunks(stream, cuts) {
-        buffer.extend_from_slice(chunk);
-        let mut start = 0;
-        let mut calls = 0;
-        loop {
-            calls += 1;
-            assert!(
-                calls <= MAX_CALLS_PER_BYTE * (buffer.len() + 2),
-                "event decoder stuck"
-            );
-            // An error is followed by another call, which goes on after the offending part.
-            if let Ok(decoded) = decoder.decode(&buffer[start..]) {
-                start += decoded.consumed;
-                if decoded.status.is_partial() {
-                    break;
-                }
-            }
-        }
-        buffer.drain(..start);
-        retained_max = retained_max.max(buffer.len());
-    }
-    retained_max
+    pump(stream, cuts, "event decoder", |input| {
+        let decoded = decoder.decode(input).ok()?;
+        Some((decoded.consumed, decoded.status.is_partial()))
+    })
 }
 
 /// What follows every stream in [`check_limits`]: ends whatever line and event is open, then
@@ -511,26 +514,9 @@ pub fn check_no_panic(case: &Case<'_>) {
     let _: Summary = tiers::events(stream, cuts, *limits);
     // The line tier under limits (the shared driver runs it unlimited only).
     let mut decoder = LineDecoder::with_limits(*limits);
-    let mut buffer: Vec<u8> = Vec::new();
-    for chunk in tiers::chunks(stream, cuts) {
-        buffer.extend_from_slice(chunk);
-        let mut start = 0;
-        let mut calls = 0;
-        loop {
-            calls += 1;
-            assert!(
-                calls <= MAX_CALLS_PER_BYTE * (buffer.len() + 2),
-                "line decoder stuck"
-            );
-            // An error is followed by another call, which goes on after the offending part.
-            if let Ok(decoded) = decoder.decode(&buffer[start..]) {
-                start += decoded.consumed;
-                if decoded.status.is_partial() {
-                    break;
-                }
-            }
-        }
-        buffer.drain(..start);
-        assert!(buffer.len() <= limits.max_line_len().max(2));
-    }
+    let retained = pump(stream, cuts, "line decoder", |input| {
+        let decoded = decoder.decode(input).ok()?;
+        Some((decoded.consumed, decoded.status.is_partial()))
+    });
+    assert!(retained <= limits.max_line_len().max(2));
 }

@@ -63,11 +63,6 @@ pub fn decode(stream: &[u8]) -> Outcome {
 /// says the buffers of a newly parsed stream "must be initialized to the empty string", which
 /// read literally would make the first dispatch on a reconnection reset the ID to "".
 pub fn decode_from(last_event_id: &str, stream: &[u8]) -> Outcome {
-    // "Streams must be decoded using the UTF-8 decode algorithm": one leading BOM is
-    // stripped, invalid sequences become U+FFFD.
-    let text = String::from_utf8_lossy(stream);
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
-
     let mut outcome = Outcome {
         last_event_id: last_event_id.to_string(),
         ..Outcome::default()
@@ -76,24 +71,7 @@ pub fn decode_from(last_event_id: &str, stream: &[u8]) -> Outcome {
     let mut event_type = String::new();
     let mut last_event_id_buffer = last_event_id.to_string();
 
-    // Lines end with CRLF, LF or CR. Text after the last line end is not a line.
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                lines.push(std::mem::take(&mut line));
-            }
-            '\n' => lines.push(std::mem::take(&mut line)),
-            c => line.push(c),
-        }
-    }
-
-    for line in lines {
+    for line in lines(stream) {
         if line.is_empty() {
             // Dispatch the event.
             outcome.last_event_id = last_event_id_buffer.clone();
@@ -156,4 +134,28 @@ pub fn decode_from(last_event_id: &str, stream: &[u8]) -> Outcome {
     }
     // End of stream: any pending data is discarded.
     outcome
+}
+
+/// The stream's complete lines, as the spec reads them: "streams must be decoded using the
+/// UTF-8 decode algorithm" (invalid sequences become U+FFFD, one leading BOM is stripped),
+/// then split at CRLF, LF or CR. Text after the last line end is not a line.
+pub fn lines(stream: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(stream);
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                lines.push(std::mem::take(&mut line));
+            }
+            '\n' => lines.push(std::mem::take(&mut line)),
+            c => line.push(c),
+        }
+    }
+    lines
 }

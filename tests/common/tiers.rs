@@ -332,28 +332,11 @@ pub fn reference_summary_per_block(start_id: &str, stream: &[u8]) -> Summary {
 /// The last valid retry of each complete block, and the comments of complete blocks,
 /// computed with the reference's line rules.
 fn per_block(stream: &[u8]) -> (Vec<u64>, Vec<String>) {
-    let text = String::from_utf8_lossy(stream);
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
     let mut retries = Vec::new();
     let mut comments = Vec::new();
     let mut block_comments = Vec::new();
     let mut block_retry = None;
-    let mut line = String::new();
-    let mut lines = Vec::new();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                lines.push(std::mem::take(&mut line));
-            }
-            '\n' => lines.push(std::mem::take(&mut line)),
-            c => line.push(c),
-        }
-    }
-    for line in lines {
+    for line in super::reference::lines(stream) {
         if line.is_empty() {
             if let Some(ms) = block_retry.take() {
                 retries.push(ms);
