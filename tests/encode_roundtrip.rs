@@ -2,6 +2,9 @@
 //! normalisation: every line break in data and comments becomes LF), whatever the chunking.
 #![cfg(feature = "alloc")]
 
+mod common;
+
+use common::encode_checks::normalise;
 use proptest::prelude::*;
 use sse_wire::{
     encode_to_slice, encode_to_vec, encoded_len, BufferTooSmall, Comment, Decoder, EncodeError,
@@ -80,24 +83,6 @@ enum Seen {
     Retry(u64),
 }
 
-/// Every CR, LF and CRLF as LF: what a decoder makes of line breaks.
-fn normalise(text: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(text.len());
-    let mut i = 0;
-    while i < text.len() {
-        match text[i] {
-            b'\r' => {
-                out.push(b'\n');
-                if text.get(i + 1) == Some(&b'\n') {
-                    i += 1;
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    out
-}
 
 /// The model: what a client must observe for `frames`.
 fn expected(frames: &[Frame]) -> Vec<Seen> {
