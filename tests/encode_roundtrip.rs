@@ -83,7 +83,6 @@ enum Seen {
     Retry(u64),
 }
 
-
 /// The model: what a client must observe for `frames`.
 fn expected(frames: &[Frame]) -> Vec<Seen> {
     let mut last_event_id = String::new();
