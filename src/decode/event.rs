@@ -20,6 +20,7 @@ impl Span {
         end: u32::MAX,
     };
 
+    #[inline]
     fn get(self) -> Option<core::ops::Range<usize>> {
         (self != Span::NONE).then_some(self.start as usize..self.end as usize)
     }
@@ -35,7 +36,7 @@ const COMMENTS: u8 = 4;
 const DISCARDING: u8 = 8;
 
 /// What the event decoder has learned about the block so far (offsets from its start).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct BlockInfo {
     event_type: Span,
     id: Span,
@@ -164,7 +165,7 @@ impl EventDecoder {
                     start = pos;
                     continue;
                 }
-                let event = RawEvent::new(&input[start..pos], &self.block);
+                let event = RawEvent::new(&input[start..pos], self.block);
                 self.pos = 0;
                 self.block = BlockInfo::EMPTY;
                 return Ok(Decoded {
@@ -282,58 +283,52 @@ impl Default for EventDecoder {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct RawEvent<'a> {
     block: &'a [u8],
-    event_type: Option<&'a [u8]>,
-    id: Option<&'a [u8]>,
-    retry: Option<u64>,
-    first_data: Option<&'a [u8]>,
-    /// Where the first data line ends in the block: later data lines follow it.
-    first_data_end: usize,
-    multi_data: bool,
-    data_len: usize,
-    has_comments: bool,
+    /// Where the fields are in `block`: the accessors slice on demand, so handing a block out
+    /// costs a few stores.
+    info: BlockInfo,
 }
 
 impl<'a> RawEvent<'a> {
-    fn new(block: &'a [u8], info: &BlockInfo) -> Self {
-        let slice = |span: Span| span.get().map(|range| &block[range]);
-        RawEvent {
-            block,
-            event_type: slice(info.event_type),
-            id: slice(info.id),
-            retry: slice(info.retry).and_then(parse_retry),
-            first_data: slice(info.first_data),
-            first_data_end: info.first_data.get().map_or(0, |range| range.end),
-            multi_data: info.flags & MULTI_DATA != 0,
-            data_len: info.data_len as usize,
-            has_comments: info.flags & COMMENTS != 0,
-        }
+    fn new(block: &'a [u8], info: BlockInfo) -> Self {
+        RawEvent { block, info }
+    }
+
+    /// The bytes a span covers (`None` for an unset span; never panics).
+    #[inline]
+    fn slice(&self, span: Span) -> Option<&'a [u8]> {
+        span.get().and_then(|range| self.block.get(range))
     }
 
     /// The block's raw bytes, from its first line through its blank line.
+    #[inline]
     pub fn as_bytes(&self) -> &'a [u8] {
         self.block
     }
 
     /// Whether the spec dispatches an event for this block: it had at least one `data` line.
+    #[inline]
     pub fn fires(&self) -> bool {
-        self.first_data.is_some()
+        self.info.first_data != Span::NONE
     }
 
     /// The value of the last `event` field, if any. An event that fires with no type, or an
     /// empty one, has the type `message`.
+    #[inline]
     pub fn event_type(&self) -> Option<&'a [u8]> {
-        self.event_type
+        self.slice(self.info.event_type)
     }
 
     /// The value of the last `id` field without NUL, if any: the stream's new last event ID
     /// (even if the block does not fire). `Some(b"")` resets it.
+    #[inline]
     pub fn id(&self) -> Option<&'a [u8]> {
-        self.id
+        self.slice(self.info.id)
     }
 
     /// The value of the last valid `retry` field, if any: the new reconnection time in ms.
+    #[inline]
     pub fn retry(&self) -> Option<u64> {
-        self.retry
+        self.slice(self.info.retry).and_then(parse_retry)
     }
 
     /// How many comment lines the block held (counted on demand).
@@ -344,39 +339,55 @@ impl<'a> RawEvent<'a> {
     /// The comments' texts (without the colon and one leading space), in order.
     pub fn comments(&self) -> Comments<'a> {
         Comments {
-            lines: BlockLines::new(if self.has_comments { self.block } else { &[] }),
+            lines: BlockLines::new(if self.info.flags & COMMENTS != 0 {
+                self.block
+            } else {
+                &[]
+            }),
         }
     }
 
     /// How many `data` lines the block held (counted on demand when more than one).
     pub fn data_line_count(&self) -> usize {
-        match (self.first_data, self.multi_data) {
-            (None, _) => 0,
-            (Some(_), false) => 1,
-            (Some(_), true) => self.data_lines().count(),
+        if !self.fires() {
+            0
+        } else if self.multi_data() {
+            self.data_lines().count()
+        } else {
+            1
         }
     }
 
     /// The length of the data once its lines are joined with LF.
+    #[inline]
     pub fn data_len(&self) -> usize {
-        self.data_len
+        self.info.data_len as usize
+    }
+
+    #[inline]
+    fn multi_data(&self) -> bool {
+        self.info.flags & MULTI_DATA != 0
     }
 
     /// The data, without copying, when it is a single line (the common case).
+    #[inline]
     pub fn data_single(&self) -> Option<&'a [u8]> {
-        self.first_data.filter(|_| !self.multi_data)
+        if self.multi_data() {
+            return None;
+        }
+        self.slice(self.info.first_data)
     }
 
     /// The values of the `data` lines, in order.
     pub fn data_lines(&self) -> DataLines<'a> {
+        let rest = match self.info.first_data.get() {
+            Some(first) if self.multi_data() => self.block.get(first.end..).unwrap_or_default(),
+            _ => &[],
+        };
         DataLines {
-            first: self.first_data,
+            first: self.slice(self.info.first_data),
             // Starts at the first data line's terminator: its empty remainder is skipped.
-            rest: BlockLines::new(if self.multi_data {
-                &self.block[self.first_data_end..]
-            } else {
-                &[]
-            }),
+            rest: BlockLines::new(rest),
         }
     }
 
@@ -386,10 +397,9 @@ impl<'a> RawEvent<'a> {
     ///
     /// [`BufferTooSmall`] if `out` is shorter than [`RawEvent::data_len`]; nothing is written.
     pub fn copy_data_to(&self, out: &mut [u8]) -> Result<usize, BufferTooSmall> {
-        if out.len() < self.data_len {
-            return Err(BufferTooSmall {
-                needed: self.data_len,
-            });
+        let needed = self.data_len();
+        if out.len() < needed {
+            return Err(BufferTooSmall { needed });
         }
         let mut at = 0;
         for (i, line) in self.data_lines().enumerate() {
@@ -407,11 +417,11 @@ impl<'a> RawEvent<'a> {
 impl fmt::Debug for RawEvent<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RawEvent")
-            .field("event_type", &self.event_type.map(ByteStr))
-            .field("id", &self.id.map(ByteStr))
-            .field("retry", &self.retry)
+            .field("event_type", &self.event_type().map(ByteStr))
+            .field("id", &self.id().map(ByteStr))
+            .field("retry", &self.retry())
             .field("data_lines", &self.data_line_count())
-            .field("data_len", &self.data_len)
+            .field("data_len", &self.data_len())
             .field("comments", &self.comment_count())
             .finish()
     }

@@ -43,7 +43,7 @@ impl<'a> Line<'a> {
     /// assert_eq!(Line::parse(b"retry: 10"), Line::Retry(10));
     /// assert_eq!(Line::parse(b"retry: 1e3"), Line::Ignored { name: b"retry", value: b"1e3" });
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn parse(line: &'a [u8]) -> Line<'a> {
         let Some(&first) = line.first() else {
             return Line::Blank;
