@@ -65,6 +65,40 @@ impl BlockInfo {
     fn discarding(&self) -> bool {
         self.flags & DISCARDING != 0
     }
+
+    /// Notes what a non-blank line at `line_start` (block-relative, within the limit, so it
+    /// fits `u32`) contributes.
+    #[inline(always)]
+    fn record(&mut self, line: &[u8], line_start: usize) {
+        let block = self;
+        block.flags |= STARTED;
+        // Field values are suffixes of their line: their span follows from their length.
+        let line_end = (line_start + line.len()) as u32;
+        let span = |len: usize| Span {
+            start: line_end - len as u32,
+            end: line_end,
+        };
+        match Line::parse(line) {
+            Line::Data(value) => {
+                if block.first_data == Span::NONE {
+                    block.first_data = span(value.len());
+                    block.data_len = value.len() as u32;
+                } else {
+                    block.flags |= MULTI_DATA;
+                    block.data_len += 1 + value.len() as u32;
+                }
+            }
+            Line::Event(value) => block.event_type = span(value.len()),
+            Line::Id(value) => block.id = span(value.len()),
+            Line::Retry(_) => {
+                // The value is all digits, preceded by `:` or a space.
+                let digits = line.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+                block.retry = span(digits);
+            }
+            Line::Comment(_) => block.flags |= COMMENTS,
+            Line::Blank | Line::Ignored { .. } => {}
+        }
+    }
 }
 
 /// The event tier: yields one block (the lines up to a blank line) at a time, borrowed from
@@ -136,6 +170,11 @@ impl EventDecoder {
         // `min`: a caller that breaks the contract (a shorter input) gets nonsense, not a panic.
         let mut pos = self.pos.min(input.len());
         let mut start = if self.block.started() { 0 } else { pos };
+        if self.scanner.is_plain() && !self.block.discarding() {
+            if let Some(done) = self.decode_plain(input, &mut pos, &mut start) {
+                return done;
+            }
+        }
         loop {
             let scan = match self.scanner.next_line(&input[pos..]) {
                 Ok(scan) => scan,
@@ -184,10 +223,99 @@ impl EventDecoder {
                 self.discard(pos);
                 return Err(self.event_too_long());
             }
-            self.record(&input[line_start..line_end], line_start - start);
+            self.block
+                .record(&input[line_start..line_end], line_start - start);
         }
     }
 
+    /// The common case, with the state in registers: lines in plain state, within the limits.
+    /// Returns `None` (with `pos`, `start` and the block saved) where the general loop must go
+    /// on: a line over a limit. Every byte is searched once, as in the general loop.
+    #[inline(always)]
+    fn decode_plain<'a>(
+        &mut self,
+        input: &'a [u8],
+        pos: &mut usize,
+        start: &mut usize,
+    ) -> Option<Result<Decoded<RawEvent<'a>>, DecodeError>> {
+        let max_line = self.scanner.max_line_len();
+        let max_event = self.max_event_len as usize;
+        let (mut at, mut first) = (*pos, *start);
+        loop {
+            let rest = input.get(at..).unwrap_or_default();
+            let (end, next) = match rest.first() {
+                Some(b'\n') => {
+                    self.scanner.saw_terminator();
+                    (at, at + 1)
+                }
+                Some(b'\r') => {
+                    self.scanner.saw_terminator();
+                    (at, at + 1 + crlf_tail(&mut self.scanner, rest, 0))
+                }
+                _ => match self.scanner.find_end(rest) {
+                    Some(len) if len <= max_line => (
+                        at + len,
+                        at + len + 1 + crlf_tail(&mut self.scanner, rest, len),
+                    ),
+                    None if rest.len() <= max_line => {
+                        self.scanner.searched(rest.len());
+                        return Some(self.partial(input, first, at));
+                    }
+                    // Over the line limit: the general loop reports it.
+                    _ => break,
+                },
+            };
+            if end == at {
+                if self.block.started() {
+                    let block = core::mem::replace(&mut self.block, BlockInfo::EMPTY);
+                    self.pos = 0;
+                    return Some(Ok(Decoded {
+                        consumed: next,
+                        status: Status::Complete(RawEvent::new(
+                            input.get(first..next).unwrap_or_default(),
+                            block,
+                        )),
+                    }));
+                }
+                at = next;
+                first = next;
+                continue;
+            }
+            if !self.block.started() {
+                first = at;
+            }
+            if end - first > max_event {
+                // Over the event limit: the general loop reports it.
+                break;
+            }
+            self.block
+                .record(input.get(at..end).unwrap_or_default(), at - first);
+            at = next;
+        }
+        *pos = at;
+        *start = first;
+        None
+    }
+}
+
+/// How many bytes after a line's CR (at `rest[end]`) belong to its terminator: 1 for an LF,
+/// 0 otherwise. A CR ending the input may still be followed by an LF: the scanner expects it.
+/// An LF terminator has no tail.
+#[inline(always)]
+fn crlf_tail(scanner: &mut LineScanner, rest: &[u8], end: usize) -> usize {
+    match rest.get(end..end + 2) {
+        Some([b'\r', b'\n']) => 1,
+        Some(_) => 0,
+        None => {
+            if rest.get(end) == Some(&b'\r') {
+                scanner.expect_lf();
+            }
+            0
+        }
+    }
+}
+
+impl EventDecoder {
     /// Drops the current block; decoding goes on at `pos`, skipping lines until a blank one.
     fn discard(&mut self, pos: usize) {
         self.pos = pos;
@@ -233,39 +361,6 @@ impl EventDecoder {
     fn event_too_long(&self) -> DecodeError {
         DecodeError::EventTooLong {
             limit: self.max_event_len as usize,
-        }
-    }
-
-    /// Notes what a non-blank line at `line_start` (block-relative, within the limit, so it
-    /// fits `u32`) contributes.
-    fn record(&mut self, line: &[u8], line_start: usize) {
-        let block = &mut self.block;
-        block.flags |= STARTED;
-        // Field values are suffixes of their line: their span follows from their length.
-        let line_end = (line_start + line.len()) as u32;
-        let span = |len: usize| Span {
-            start: line_end - len as u32,
-            end: line_end,
-        };
-        match Line::parse(line) {
-            Line::Data(value) => {
-                if block.first_data == Span::NONE {
-                    block.first_data = span(value.len());
-                    block.data_len = value.len() as u32;
-                } else {
-                    block.flags |= MULTI_DATA;
-                    block.data_len += 1 + value.len() as u32;
-                }
-            }
-            Line::Event(value) => block.event_type = span(value.len()),
-            Line::Id(value) => block.id = span(value.len()),
-            Line::Retry(_) => {
-                // The value is all digits, preceded by `:` or a space.
-                let digits = line.iter().rev().take_while(|b| b.is_ascii_digit()).count();
-                block.retry = span(digits);
-            }
-            Line::Comment(_) => block.flags |= COMMENTS,
-            Line::Blank | Line::Ignored { .. } => {}
         }
     }
 }

@@ -53,6 +53,41 @@ fn event_tier_scans_each_byte_once_when_fed_byte_by_byte() {
     assert_eq!(decoder.scanner.scanned, stream.len());
 }
 
+/// The event tier's fast path (plain state) and its general loop share the count: a stream
+/// with every kind of line end, split anywhere, is searched exactly once, byte for byte (the
+/// LF of a CRLF is stepped over, not searched).
+#[test]
+fn event_tier_searches_each_byte_once_at_every_split() {
+    let stream: &[u8] = b"data: a\r\nid: 1\r\revent: e\ndata: b\n\n:c\r\n\r\ndata\r\r\n";
+    for split in 0..=stream.len() {
+        let mut decoder = super::EventDecoder::new();
+        let mut buffer = alloc::vec::Vec::new();
+        let mut events = 0;
+        for part in [&stream[..split], &stream[split..]] {
+            buffer.extend_from_slice(part);
+            loop {
+                let decoded = decoder.decode(&buffer).unwrap();
+                let (consumed, fired) = match decoded.status {
+                    Status::Complete(event) => (decoded.consumed, Some(event.fires())),
+                    Status::Partial => (decoded.consumed, None),
+                };
+                buffer.drain(..consumed);
+                match fired {
+                    Some(fires) => events += usize::from(fires),
+                    None => break,
+                }
+            }
+        }
+        assert_eq!(events, 3, "split at {split}");
+        let crlf = stream.windows(2).filter(|pair| pair == b"\r\n").count();
+        assert_eq!(
+            decoder.scanner.scanned,
+            stream.len() - crlf,
+            "split at {split}"
+        );
+    }
+}
+
 #[cfg(feature = "alloc")]
 #[test]
 fn owned_tier_scans_each_byte_once_when_fed_byte_by_byte() {

@@ -92,6 +92,54 @@ impl LineScanner {
         self.scan_from = 0;
     }
 
+    /// Whether nothing is pending: past the BOM, no CR waiting for its LF, nothing being
+    /// discarded or resumed. A tier may then find lines itself with [`LineScanner::find_end`]
+    /// (its fast path), as long as it keeps the scanner informed.
+    #[inline]
+    pub(crate) fn is_plain(&self) -> bool {
+        self.flags == BOM_DONE && self.pending == 0 && self.scan_from == 0
+    }
+
+    /// The line-length limit.
+    #[inline]
+    pub(crate) fn max_line_len(&self) -> usize {
+        self.max_line_len as usize
+    }
+
+    /// The first line terminator in `haystack`, for a tier's fast path (counted in tests).
+    #[inline(always)]
+    pub(crate) fn find_end(&mut self, haystack: &[u8]) -> Option<usize> {
+        let found = memchr::memchr2(b'\n', b'\r', haystack);
+        #[cfg(test)]
+        {
+            self.scanned += found.map_or(haystack.len(), |i| i + 1);
+        }
+        found
+    }
+
+    /// A tier's fast path saw a blank line (its terminator at the front of the input).
+    #[inline(always)]
+    pub(crate) fn saw_terminator(&mut self) {
+        #[cfg(test)]
+        {
+            self.scanned += 1;
+        }
+    }
+
+    /// A tier's fast path searched the `len` bytes of a partial line (at most the line
+    /// limit): the next search resumes after them.
+    #[inline]
+    pub(crate) fn searched(&mut self, len: usize) {
+        self.scan_from = clamp_limit(len);
+    }
+
+    /// A tier's fast path ended a line on a CR that was the input's last byte: an LF starting
+    /// the next input belongs to it.
+    #[inline]
+    pub(crate) fn expect_lf(&mut self) {
+        self.flags |= SKIP_LF;
+    }
+
     /// Finds the next complete line in `input` (the bytes not consumed yet).
     ///
     /// On `Err` (a line over the limit) nothing is consumed: the caller calls again with the
