@@ -25,6 +25,7 @@ IMPS = [
     ("sse_stream", "sse-stream"),
     ("eventsource_stream", "eventsource-stream"),
     ("memchr2", "memchr2"),
+    ("memchr2_buffered", "memchr2 buffered"),
 ]
 
 
