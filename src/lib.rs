@@ -39,6 +39,8 @@
 //! produced something. See [`decode`] for the table of tiers:
 //!
 //! - [`LineDecoder`]: classified [`Line`]s, borrowed, no allocation (`no_std`).
+//! - [`FragmentDecoder`]: the same, with `data` values streamed in [`Fragment`]s as they
+//!   arrive, so no line has to fit your buffer (`no_std`).
 //! - [`EventDecoder`]: whole blocks as [`RawEvent`]s, borrowed, no allocation (`no_std`).
 //! - [`Decoder`] (`alloc`): the events an `EventSource` fires, with the last event ID and the
 //!   reconnection time kept across events.
@@ -97,8 +99,8 @@ pub mod server;
 pub mod stream;
 
 pub use decode::{
-    BufferTooSmall, Comments, DataLines, Decoded, EventDecoder, Item, Limits, Line, LineDecoder,
-    RawEvent, Status,
+    BufferTooSmall, Comments, DataLines, Decoded, EventDecoder, Fragment, FragmentDecoder, Item,
+    Limits, Line, LineDecoder, RawEvent, Status,
 };
 pub use encode::{
     encode_to_slice, encoded_len, Comment, EncodeError, EventId, EventRef, EventType, EventWriter,

@@ -53,6 +53,39 @@ fn event_tier_scans_each_byte_once_when_fed_byte_by_byte() {
     assert_eq!(decoder.scanner.scanned, stream.len());
 }
 
+#[test]
+fn streaming_tier_scans_each_byte_once_and_holds_at_most_six_when_fed_byte_by_byte() {
+    let stream = long_stream();
+    let mut decoder = super::FragmentDecoder::new();
+    let mut buffer = alloc::vec::Vec::new();
+    let (mut value, mut blank) = (0, 0);
+    for &byte in &stream {
+        buffer.push(byte);
+        assert!(buffer.len() <= 6, "held {}", buffer.len());
+        loop {
+            let decoded = decoder.decode(&buffer).unwrap();
+            let done = match decoded.status {
+                Status::Complete(super::Fragment::Data { piece, .. }) => {
+                    value += piece.len();
+                    false
+                }
+                Status::Complete(super::Fragment::Line(super::Line::Blank)) => {
+                    blank += 1;
+                    false
+                }
+                Status::Complete(other) => panic!("{other:?}"),
+                Status::Partial => true,
+            };
+            buffer.drain(..decoded.consumed);
+            if done {
+                break;
+            }
+        }
+    }
+    assert_eq!((value, blank), (LONG, 1));
+    assert_eq!(decoder.scanner.scanned, stream.len());
+}
+
 /// The event tier's fast path (plain state) and its general loop share the count: a stream
 /// with every kind of line end, split anywhere, is searched exactly once, byte for byte (the
 /// LF of a CRLF is stepped over, not searched).

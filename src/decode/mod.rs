@@ -3,6 +3,7 @@
 //! | tier | type | allocates | yields |
 //! |------|------|-----------|--------|
 //! | line | [`LineDecoder`] | never | classified [`Line`]s borrowed from your buffer |
+//! | streaming line | [`FragmentDecoder`] | never | lines, with `data` values in pieces as they arrive: no line needs to fit your buffer |
 //! | event | [`EventDecoder`] | never | whole blocks as [`RawEvent`]s borrowed from your buffer |
 //! | owned (`alloc`) | [`Decoder`] | the data only | spec-dispatched [`Event`]s, keeping stream state |
 //! | bytes (`bytes`) | [`BytesDecoder`] | multi-line data only | [`Event<Bytes>`](Event), single-line data never copied |
@@ -17,6 +18,7 @@
 //! input (plus anything you appended) and decoding resumes after the offending line or event.
 
 mod event;
+mod fragment;
 mod limits;
 mod line;
 mod scan;
@@ -33,6 +35,7 @@ mod owned;
 mod bytes;
 
 pub use event::{BufferTooSmall, Comments, DataLines, EventDecoder, RawEvent};
+pub use fragment::{Fragment, FragmentDecoder};
 pub use limits::Limits;
 pub use line::{Line, LineDecoder};
 

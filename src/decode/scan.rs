@@ -140,6 +140,19 @@ impl LineScanner {
         self.flags |= SKIP_LF;
     }
 
+    /// After a [`DecodeError::LineTooLong`]: how many bytes (a BOM, an LF) precede the line.
+    pub(crate) fn skipped_prefix(&self) -> usize {
+        usize::from(self.pending)
+    }
+
+    /// The line just reported too long is taken over by the tier, which streams it instead:
+    /// the error is forgotten and the line's bytes are the tier's to search.
+    pub(crate) fn take_over_line(&mut self) {
+        self.flags &= !DISCARDING;
+        self.pending = 0;
+        self.scan_from = 0;
+    }
+
     /// Finds the next complete line in `input` (the bytes not consumed yet).
     ///
     /// On `Err` (a line over the limit) nothing is consumed: the caller calls again with the

@@ -44,6 +44,10 @@ pub mod drivers {
         tiers::lines("", stream, cuts, Limits::unlimited()).outcome
     }
 
+    pub fn fragments(stream: &[u8], cuts: &[usize]) -> Outcome {
+        tiers::fragments("", stream, cuts, Limits::unlimited()).outcome
+    }
+
     pub fn events(stream: &[u8], cuts: &[usize], limits: Limits) -> Summary {
         tiers::events("", stream, cuts, limits).0
     }
@@ -220,6 +224,11 @@ pub fn check_tiers(case: &Case<'_>) {
         tiers::lines(stream, cuts),
         expected,
         "line tier != owned tier"
+    );
+    assert_eq!(
+        tiers::fragments(stream, cuts),
+        expected,
+        "streaming line tier != owned tier"
     );
     let (feed, id, errors) = tiers::owned_feed(stream, cuts, unlimited);
     assert_eq!(

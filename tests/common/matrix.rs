@@ -70,6 +70,10 @@ pub fn check_cuts(
         expected.check(&lines.outcome, true, &what("line"));
     }
 
+    let fragments = tiers::fragments(start_id, stream, cuts, limits);
+    assert_eq!(fragments.errors, 0, "{}", what("streaming line"));
+    assert_eq!(fragments.outcome, reference, "{}", what("streaming line"));
+
     let (events, _) = tiers::events(start_id, stream, cuts, limits);
     assert_eq!(
         events,

@@ -8,7 +8,9 @@
 //! ever held, so the limit tests can bound it.
 
 use super::reference::{Observed, Outcome};
-use sse_wire::{DecodeError, EventDecoder, Limits, Line, LineDecoder, Status};
+use sse_wire::{
+    DecodeError, EventDecoder, Fragment, FragmentDecoder, Limits, Line, LineDecoder, Status,
+};
 
 /// The pieces of `stream` cut at `cuts` (ascending offsets).
 pub fn chunks<'a>(stream: &'a [u8], cuts: &[usize]) -> Vec<&'a [u8]> {
@@ -245,6 +247,55 @@ pub fn lines(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> R
             start += decoded.consumed;
             match decoded.status {
                 Status::Complete(line) => interpreter.line(line),
+                Status::Partial => break,
+            }
+        }
+        buffer.drain(..start);
+    }
+    run.outcome = interpreter.outcome;
+    run.outcome.last_event_id = lossy(&interpreter.last_event_id);
+    run
+}
+
+/// The streaming line tier, over a caller buffer: data pieces are joined test-side into the
+/// value of their line. Line errors are counted and skipped, as for the line tier.
+pub fn fragments(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> Run {
+    let mut decoder = FragmentDecoder::with_limits(limits);
+    let mut interpreter = LineInterpreter {
+        last_event_id: start_id.as_bytes().to_vec(),
+        ..LineInterpreter::default()
+    };
+    let mut run = Run::default();
+    let mut buffer: Vec<u8> = Vec::new();
+    let mut value: Vec<u8> = Vec::new();
+    for chunk in chunks(stream, cuts) {
+        buffer.extend_from_slice(chunk);
+        run.max_buffer = run.max_buffer.max(buffer.len());
+        let mut start = 0;
+        loop {
+            let decoded = match decoder.decode(&buffer[start..]) {
+                Ok(decoded) => decoded,
+                Err(DecodeError::LineTooLong { .. }) => {
+                    run.errors += 1;
+                    continue;
+                }
+                Err(other) => panic!("the streaming line tier reported {other}"),
+            };
+            start += decoded.consumed;
+            match decoded.status {
+                Status::Complete(Fragment::Data { piece, end }) => {
+                    assert!(end || !piece.is_empty(), "an empty piece before the end");
+                    value.extend_from_slice(piece);
+                    if end {
+                        interpreter.line(Line::Data(&value));
+                        value.clear();
+                    }
+                }
+                Status::Complete(Fragment::Line(line)) => {
+                    assert!(!matches!(line, Line::Data(_)), "data as a whole line");
+                    interpreter.line(line);
+                }
+                Status::Complete(_) => unreachable!("no other fragments exist"),
                 Status::Partial => break,
             }
         }

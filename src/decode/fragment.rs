@@ -1,0 +1,220 @@
+//! The streaming line tier: `data` values in pieces as they arrive, so a data line longer
+//! than your buffer (or than all your RAM) never has to be held anywhere.
+
+use super::line::Line;
+use super::scan::{LineScanner, Scan};
+use crate::{DecodeError, Decoded, Limits, Status};
+
+/// What [`FragmentDecoder::decode`] yields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Fragment<'a> {
+    /// A complete line other than `data`, classified ([`Line::Data`] never appears here).
+    Line(Line<'a>),
+    /// A piece of a `data` line's value (after `data:` and one leading space), in order: the
+    /// value is its pieces concatenated. `end` marks the line's last piece; a data line that
+    /// arrives whole is a single piece with `end` set. Pieces may be empty only when `end`.
+    Data {
+        /// The bytes of the value this piece holds.
+        piece: &'a [u8],
+        /// Whether the data line ended with this piece.
+        end: bool,
+    },
+}
+
+/// The streaming line tier: like [`LineDecoder`](crate::LineDecoder), but a `data` line is
+/// yielded in [`Fragment::Data`] pieces as its bytes arrive, each borrowed from your buffer and
+/// consumed at once. Your buffer only ever holds a partial line of another kind (or the first
+/// six bytes of a data line), so a few KiB of RAM can take events of any size.
+///
+/// Never allocates; `no_std`. [`Limits::max_line_len`] applies to the lines you hold (comments,
+/// `event`, `id`, ...); data lines stream, whatever their length. You do the spec's
+/// interpretation (data lines joined with LF, dispatch on [`Line::Blank`]) and decide where
+/// the data goes: a parser, a hash, a file, a bounded buffer of your own.
+///
+/// ```
+/// use sse_wire::{Fragment, FragmentDecoder, Line, Status};
+///
+/// let mut decoder = FragmentDecoder::new();
+/// let mut data = Vec::new();
+/// let mut events = Vec::new();
+/// // A data line split across three reads: each piece is consumed as soon as it is seen.
+/// for read in [&b"event: big\ndata: 0123"[..], b"4567", b"89\n\n"] {
+///     let mut input = read;
+///     loop {
+///         let decoded = decoder.decode(input)?;
+///         input = &input[decoded.consumed..];
+///         match decoded.status {
+///             Status::Complete(Fragment::Data { piece, .. }) => data.extend_from_slice(piece),
+///             Status::Complete(Fragment::Line(Line::Blank)) => events.push(std::mem::take(&mut data)),
+///             Status::Complete(_) => {}
+///             Status::Partial => break,
+///         }
+///     }
+///     assert!(input.is_empty(), "nothing to keep between reads here");
+/// }
+/// assert_eq!(events, [b"0123456789".to_vec()]);
+/// # Ok::<(), sse_wire::DecodeError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct FragmentDecoder {
+    pub(super) scanner: LineScanner,
+    /// Bytes of the unconsumed input already skipped (an over-long line) when an error was
+    /// returned.
+    pos: usize,
+    /// A data line's value is being streamed: the input continues it.
+    in_data: bool,
+}
+
+impl FragmentDecoder {
+    /// A decoder with the default [`Limits`].
+    pub const fn new() -> Self {
+        Self::with_limits(Limits::new())
+    }
+
+    /// A decoder with the given limits (only [`Limits::max_line_len`] applies at this tier,
+    /// and not to data lines).
+    pub const fn with_limits(limits: Limits) -> Self {
+        FragmentDecoder {
+            scanner: LineScanner::new(limits.max_line_len()),
+            pos: 0,
+            in_data: false,
+        }
+    }
+
+    /// Forgets the current stream: the next byte starts a new one (a BOM is stripped again).
+    pub fn reset(&mut self) {
+        self.scanner.reset();
+        self.pos = 0;
+        self.in_data = false;
+    }
+
+    /// Decodes the next fragment from `input`, the bytes not consumed yet.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::LineTooLong`] once per over-long line that is not a data line; nothing
+    /// is consumed, and the next call (with the same input) skips the line.
+    pub fn decode<'a>(&mut self, input: &'a [u8]) -> Result<Decoded<Fragment<'a>>, DecodeError> {
+        if self.in_data {
+            return Ok(self.data_from(input, 0));
+        }
+        // `min`: a caller that breaks the contract (a shorter input) gets nonsense, not a panic.
+        let mut at = self.pos.min(input.len());
+        if self.scanner.is_plain() {
+            if let Some(value) = data_value_at(&input[at..]) {
+                self.pos = 0;
+                return Ok(self.stream_data(input, at + value));
+            }
+        }
+        loop {
+            let scan = match self.scanner.next_line(&input[at..]) {
+                Ok(scan) => scan,
+                Err(error) => {
+                    let line = at + self.scanner.skipped_prefix();
+                    if let Some(value) = input.get(line..).and_then(data_value_at) {
+                        // A data line is never too long here: stream it. Its bytes the
+                        // scanner searched (at most the limit) are searched once more.
+                        self.scanner.take_over_line();
+                        self.pos = 0;
+                        return Ok(self.stream_data(input, line + value));
+                    }
+                    self.pos = at;
+                    return Err(error);
+                }
+            };
+            self.pos = 0;
+            return Ok(match scan {
+                Scan::Skipped { next } => {
+                    at += next;
+                    continue;
+                }
+                Scan::Line { start, end, next } => Decoded {
+                    consumed: at + next,
+                    status: Status::Complete(match Line::parse(&input[at + start..at + end]) {
+                        Line::Data(piece) => Fragment::Data { piece, end: true },
+                        line => Fragment::Line(line),
+                    }),
+                },
+                Scan::Partial { consumed } => {
+                    let line = at + consumed;
+                    match data_value_at(&input[line..]).filter(|_| !self.scanner.awaiting_bom()) {
+                        // The scanner searched the line's bytes: they are consumed now.
+                        Some(value) => {
+                            self.scanner.searched(0);
+                            self.in_data = true;
+                            self.piece(input, line + value)
+                        }
+                        None => Decoded {
+                            consumed: line,
+                            status: Status::Partial,
+                        },
+                    }
+                }
+            });
+        }
+    }
+
+    /// Streams the data line whose value starts at `input[value..]`.
+    fn stream_data<'a>(&mut self, input: &'a [u8], value: usize) -> Decoded<Fragment<'a>> {
+        self.in_data = true;
+        self.data_from(input, value)
+    }
+
+    /// The next piece of the data line in progress, searched from `input[from..]`.
+    fn data_from<'a>(&mut self, input: &'a [u8], from: usize) -> Decoded<Fragment<'a>> {
+        let rest = input.get(from..).unwrap_or_default();
+        let Some(len) = self.scanner.find_end(rest) else {
+            return self.piece(input, from);
+        };
+        let end = from + len;
+        let next = match input.get(end..end + 2) {
+            Some([b'\r', b'\n']) => end + 2,
+            Some(_) => end + 1,
+            None => {
+                if input.get(end) == Some(&b'\r') {
+                    // An LF starting the next input belongs to this line end.
+                    self.scanner.expect_lf();
+                }
+                end + 1
+            }
+        };
+        self.in_data = false;
+        Decoded {
+            consumed: next,
+            status: Status::Complete(Fragment::Data {
+                piece: &rest[..len],
+                end: true,
+            }),
+        }
+    }
+
+    /// All of `input[from..]` (searched, no line end) as a piece of the data line in progress.
+    fn piece<'a>(&mut self, input: &'a [u8], from: usize) -> Decoded<Fragment<'a>> {
+        let piece = input.get(from..).unwrap_or_default();
+        Decoded {
+            consumed: input.len(),
+            status: if piece.is_empty() {
+                Status::Partial
+            } else {
+                Status::Complete(Fragment::Data { piece, end: false })
+            },
+        }
+    }
+}
+
+impl Default for FragmentDecoder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Where the value starts if `line` (no terminator searched yet) is known to be a data line
+/// with its leading space decided: `data:` and at least one more byte.
+fn data_value_at(line: &[u8]) -> Option<usize> {
+    match line {
+        [b'd', b'a', b't', b'a', b':', b' ', ..] => Some(6),
+        [b'd', b'a', b't', b'a', b':', _, ..] => Some(5),
+        _ => None,
+    }
+}
