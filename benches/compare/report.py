@@ -18,6 +18,7 @@ WORKLOADS = ["llm_tokens", "chat", "mib_lines", "multi_line", "crlf_chat", "keep
 FEEDS = ["whole", "4k", "10b"]
 IMPS = [
     ("event", "sse-wire event"),
+    ("fragment", "sse-wire fragment"),
     ("owned_decode", "sse-wire owned decode"),
     ("owned_feed", "sse-wire owned feed"),
     ("bytes", "sse-wire bytes"),
@@ -73,7 +74,7 @@ def decode(mbs):
         rest = key.split("/", 1)[1]
         if rest not in benches:
             benches.append(rest)
-    order = ["event", "owned_decode", "owned_feed", "bytes", "memchr2"]
+    order = ["event", "fragment", "owned_decode", "owned_feed", "bytes", "memchr2"]
     benches.sort(key=lambda b: (order.index(b.split("/")[0]), FEEDS.index(b.split("/")[1])))
     print("| bench (MB/s, median) | " + " | ".join(WORKLOADS) + " |")
     print("|---|" + "---|" * len(WORKLOADS))

@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::num::NonZeroUsize;
 
 use futures::StreamExt;
-use sse_wire::{Decoder, EventDecoder, Item, Status};
+use sse_wire::{Decoder, EventDecoder, Fragment, FragmentDecoder, Item, Line, Status};
 
 #[path = "../../common/inputs.rs"]
 pub mod inputs;
@@ -51,6 +51,9 @@ impl Feed {
 pub enum Imp {
     /// sse-wire `EventDecoder`, borrowed `RawEvent`s out of a caller buffer.
     Event,
+    /// sse-wire `FragmentDecoder`: lines out of a caller buffer, data streamed in pieces to
+    /// the consumer (never joined, never held), the interpretation done by the consumer.
+    Fragment,
     /// sse-wire `Decoder::decode` over a caller buffer (sans-IO contract).
     OwnedDecode,
     /// sse-wire `Decoder::feed` (the decoder keeps the partial line).
@@ -72,8 +75,9 @@ pub enum Imp {
 }
 
 impl Imp {
-    pub const ALL: [Imp; 9] = [
+    pub const ALL: [Imp; 10] = [
         Imp::Event,
+        Imp::Fragment,
         Imp::OwnedDecode,
         Imp::OwnedFeed,
         Imp::Bytes,
@@ -87,6 +91,7 @@ impl Imp {
     pub fn name(self) -> &'static str {
         match self {
             Imp::Event => "sse-wire event",
+            Imp::Fragment => "sse-wire fragment",
             Imp::OwnedDecode => "sse-wire owned decode",
             Imp::OwnedFeed => "sse-wire owned feed",
             Imp::Bytes => "sse-wire bytes",
@@ -102,6 +107,7 @@ impl Imp {
     pub fn id(self) -> &'static str {
         match self {
             Imp::Event => "event",
+            Imp::Fragment => "fragment",
             Imp::OwnedDecode => "owned_decode",
             Imp::OwnedFeed => "owned_feed",
             Imp::Bytes => "bytes",
@@ -130,6 +136,7 @@ impl Imp {
     pub fn run(self, input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
         match self {
             Imp::Event => event_tier(input, feed, sink),
+            Imp::Fragment => fragment_tier(input, feed, sink),
             Imp::OwnedDecode => owned_decode(input, feed, sink),
             Imp::OwnedFeed => owned_feed(input, feed, sink),
             Imp::Bytes => bytes_tier(input, feed, sink),
@@ -146,6 +153,10 @@ impl Imp {
 /// block's `id` field, which in these workloads is also the last event ID).
 pub trait Sink {
     fn event(&mut self, event_type: Option<&[u8]>, data: &[u8], id: Option<&[u8]>);
+    /// A streaming tier's piece of the current event's data (the LF between lines included).
+    fn piece(&mut self, piece: &[u8]);
+    /// A streaming tier's event, whose data came in pieces.
+    fn event_from_pieces(&mut self, event_type: Option<&[u8]>, id: Option<&[u8]>);
 }
 
 /// What a realistic consumer does in the timed loop: looks at the data, counts.
@@ -162,6 +173,18 @@ impl Sink for Touch {
         self.data_bytes += data.len();
         black_box((event_type, data, id));
     }
+
+    #[inline]
+    fn piece(&mut self, piece: &[u8]) {
+        self.data_bytes += piece.len();
+        black_box(piece);
+    }
+
+    #[inline]
+    fn event_from_pieces(&mut self, event_type: Option<&[u8]>, id: Option<&[u8]>) {
+        self.events += 1;
+        black_box((event_type, id));
+    }
 }
 
 /// One event, owned, normalised for comparison across implementations.
@@ -174,9 +197,18 @@ pub struct Owned {
 
 /// Collects every event, for the content check.
 #[derive(Debug, Default)]
-pub struct Collect(pub Vec<Owned>);
+pub struct Collect(pub Vec<Owned>, Vec<u8>);
 
 impl Sink for Collect {
+    fn piece(&mut self, piece: &[u8]) {
+        self.1.extend_from_slice(piece);
+    }
+
+    fn event_from_pieces(&mut self, event_type: Option<&[u8]>, id: Option<&[u8]>) {
+        let data = std::mem::take(&mut self.1);
+        self.event(event_type, &data, id);
+    }
+
     fn event(&mut self, event_type: Option<&[u8]>, data: &[u8], id: Option<&[u8]>) {
         let event_type = match event_type {
             None | Some(b"") => b"message".to_vec(),
@@ -233,6 +265,71 @@ fn event_tier(input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
             }
         }
         buf.drain(..start);
+    }
+    n
+}
+
+/// The streaming line tier: the consumer keeps the event type and id (small, copied) and
+/// passes data on in pieces as they arrive, decoding each chunk where it lies.
+fn fragment_tier(input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
+    let mut n = 0;
+    let mut decoder = FragmentDecoder::new();
+    let mut event_type: Vec<u8> = Vec::new();
+    let mut id: Option<Vec<u8>> = None;
+    let mut data_lines = 0usize;
+    let mut line_started = false;
+    let mut on = |fragment: Fragment<'_>| match fragment {
+        Fragment::Data { piece, end } => {
+            if !line_started && data_lines > 0 {
+                sink.piece(b"\n");
+            }
+            line_started = !end;
+            if end {
+                data_lines += 1;
+            }
+            sink.piece(piece);
+        }
+        Fragment::Line(Line::Blank) => {
+            if data_lines > 0 {
+                n += 1;
+                let ty = (!event_type.is_empty()).then_some(&event_type[..]);
+                sink.event_from_pieces(ty, id.as_deref());
+            }
+            data_lines = 0;
+            event_type.clear();
+            id = None;
+        }
+        Fragment::Line(Line::Event(value)) => {
+            event_type.clear();
+            event_type.extend_from_slice(value);
+        }
+        Fragment::Line(Line::Id(value)) => id = Some(value.to_vec()),
+        Fragment::Line(_) => {}
+        _ => unreachable!("no other fragments exist"),
+    };
+    // Decoded in place from each chunk; only what is left unconsumed (a partial line other
+    // than data, at most a few bytes of a data line) is copied, and the next chunk appended.
+    let mut buf: Vec<u8> = Vec::with_capacity(8192);
+    for piece in feed.chunks(input) {
+        let held = !buf.is_empty();
+        if held {
+            buf.extend_from_slice(piece);
+        }
+        let src: &[u8] = if held { &buf } else { piece };
+        let mut start = 0;
+        loop {
+            let decoded = decoder.decode(&src[start..]).expect("no limit is hit");
+            start += decoded.consumed;
+            match decoded.status {
+                Status::Complete(fragment) => on(fragment),
+                Status::Partial => break,
+            }
+        }
+        if held {
+            buf.drain(..start);
+        } else {
+            buf.extend_from_slice(&piece[start..]);
+        }
     }
     n
 }

@@ -94,6 +94,52 @@ impl Incremental for EventTier {
     }
 }
 
+struct FragmentTier {
+    decoder: sse_wire::FragmentDecoder,
+    buf: Vec<u8>,
+    data_lines: usize,
+}
+
+impl Incremental for FragmentTier {
+    fn caller_buffer(&self) -> usize {
+        self.buf.capacity()
+    }
+
+    fn push(&mut self, chunk: &'static [u8]) -> usize {
+        use sse_wire::{Fragment, Line};
+        let mut n = 0;
+        // Decoded in place; only the unconsumed rest is kept (see the compare harness).
+        let held = !self.buf.is_empty();
+        if held {
+            self.buf.extend_from_slice(chunk);
+        }
+        let mut start = 0;
+        loop {
+            let src: &[u8] = if held { &self.buf } else { chunk };
+            let decoded = self.decoder.decode(&src[start..]).unwrap();
+            start += decoded.consumed;
+            match decoded.status {
+                Status::Complete(Fragment::Data { piece, end }) => {
+                    std::hint::black_box(piece);
+                    self.data_lines += usize::from(end);
+                }
+                Status::Complete(Fragment::Line(Line::Blank)) => {
+                    n += usize::from(self.data_lines > 0);
+                    self.data_lines = 0;
+                }
+                Status::Complete(_) => {}
+                Status::Partial => break,
+            }
+        }
+        if held {
+            self.buf.drain(..start);
+        } else {
+            self.buf.extend_from_slice(&chunk[start..]);
+        }
+        n
+    }
+}
+
 struct OwnedDecode {
     decoder: Decoder,
     buf: Vec<u8>,
@@ -226,8 +272,9 @@ fn eventsource_stream() -> Polled<EventsourceStream> {
     }
 }
 
-const IMPS: [&str; 7] = [
+const IMPS: [&str; 8] = [
     "sse-wire event",
+    "sse-wire fragment",
     "sse-wire owned decode",
     "sse-wire owned feed",
     "sse-wire bytes",
@@ -243,18 +290,23 @@ fn driver(i: usize) -> Box<dyn Incremental> {
             decoder: EventDecoder::new(),
             buf: Vec::with_capacity(8192),
         }),
-        1 => Box::new(OwnedDecode {
+        1 => Box::new(FragmentTier {
+            decoder: sse_wire::FragmentDecoder::new(),
+            buf: Vec::with_capacity(8192),
+            data_lines: 0,
+        }),
+        2 => Box::new(OwnedDecode {
             decoder: Decoder::new(),
             buf: Vec::with_capacity(8192),
         }),
-        2 => Box::new(OwnedFeed(Decoder::new())),
-        3 => Box::new(BytesTier {
+        3 => Box::new(OwnedFeed(Decoder::new())),
+        4 => Box::new(BytesTier {
             decoder: sse_wire::BytesDecoder::new(),
             buf: bytes::BytesMut::with_capacity(8192),
         }),
-        4 => Box::new(SseCore(sse_core_decoder())),
-        5 => Box::new(sse_stream()),
-        6 => Box::new(eventsource_stream()),
+        5 => Box::new(SseCore(sse_core_decoder())),
+        6 => Box::new(sse_stream()),
+        7 => Box::new(eventsource_stream()),
         _ => unreachable!(),
     }
 }
@@ -289,7 +341,7 @@ fn main() {
         "Counted from decoder creation through the last chunk, divided by events fired; includes"
     );
     println!(
-        "the caller's read buffer where the API needs one (event, owned decode, bytes) and the"
+        "the caller's read buffer where the API needs one (event, fragment, owned decode, bytes) and the"
     );
     println!("events themselves (dropped as soon as they are seen).\n");
     print!("| implementation |");
@@ -339,8 +391,12 @@ fn main() {
     println!("\n## size_of\n");
     println!("| type | bytes |");
     println!("|---|---|");
-    let sizes: [(&str, usize); 9] = [
+    let sizes: [(&str, usize); 10] = [
         ("sse_wire::LineDecoder", size_of::<sse_wire::LineDecoder>()),
+        (
+            "sse_wire::FragmentDecoder",
+            size_of::<sse_wire::FragmentDecoder>(),
+        ),
         ("sse_wire::EventDecoder", size_of::<EventDecoder>()),
         ("sse_wire::Decoder", size_of::<Decoder>()),
         (
