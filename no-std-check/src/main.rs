@@ -4,7 +4,7 @@
 
 use core::panic::PanicInfo;
 
-use sse_wire::{EventDecoder, LineDecoder, Status};
+use sse_wire::{EventDecoder, Fragment, FragmentDecoder, LineDecoder, Status};
 
 // The C runtime provides the process entry, `memcpy` and `bcmp`; nothing of Rust's std.
 #[link(name = "c")]
@@ -20,7 +20,7 @@ fn panic(_: &PanicInfo<'_>) -> ! {
     loop {}
 }
 
-/// Decodes a block with both no_std tiers so their code is linked.
+/// Decodes a block with every no_std tier so their code is linked.
 #[no_mangle]
 pub extern "C" fn main(_argc: isize, _argv: *const *const u8) -> isize {
     let input = b"event: e\ndata: a\ndata: b\n\n";
@@ -39,6 +39,16 @@ pub extern "C" fn main(_argc: isize, _argv: *const *const u8) -> isize {
     if let Ok(decoded) = events.decode(input) {
         if let Status::Complete(event) = decoded.status {
             count += event.copy_data_to(&mut joined).unwrap_or(0) as isize;
+        }
+    }
+    let mut fragments = FragmentDecoder::new();
+    let mut rest: &[u8] = input;
+    while let Ok(decoded) = fragments.decode(rest) {
+        rest = &rest[decoded.consumed..];
+        match decoded.status {
+            Status::Complete(Fragment::Data { piece, .. }) => count += piece.len() as isize,
+            Status::Complete(_) => {}
+            Status::Partial => break,
         }
     }
     count
