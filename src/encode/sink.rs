@@ -1,5 +1,5 @@
-//! Where encoded bytes go. One `write` routine per frame feeds a [`Sink`], so the exact length
-//! ([`Counter`]) and the bytes written ([`SliceSink`], `Vec`, `BufMut`) cannot disagree.
+//! Where encoded bytes go: a caller's slice ([`SliceSink`]), a `Vec`, a `BufMut`, or nowhere
+//! ([`Counter`], which only counts, for [`EventWriter`](super::EventWriter)'s lengths).
 
 /// A destination for encoded bytes.
 pub(crate) trait Sink {
@@ -89,6 +89,7 @@ pub(crate) fn digits(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
 /// `with_space` is `b"name: "` and `bare` is `b"name:\n"`. The space is always written before
 /// a non-empty value because a decoder strips exactly one, so a value starting with a space
 /// survives.
+#[inline(always)]
 pub(crate) fn put_field<S: Sink>(sink: &mut S, with_space: &[u8], bare: &[u8], value: &[u8]) {
     if value.is_empty() {
         sink.put(bare);
@@ -96,26 +97,6 @@ pub(crate) fn put_field<S: Sink>(sink: &mut S, with_space: &[u8], bare: &[u8], v
         sink.put(with_space);
         sink.put(value);
         sink.put(b"\n");
-    }
-}
-
-/// Writes `text` as one field line per line of it: CR, LF and CRLF each end a line, and a
-/// trailing line break yields a final empty line, so a decoder joining the lines with LF gets
-/// `text` back with every line break as LF.
-pub(crate) fn put_lines<S: Sink>(sink: &mut S, with_space: &[u8], bare: &[u8], text: &[u8]) {
-    let mut rest = text;
-    loop {
-        match memchr::memchr2(b'\r', b'\n', rest) {
-            Some(end) => {
-                put_field(sink, with_space, bare, &rest[..end]);
-                let crlf = rest[end] == b'\r' && rest.get(end + 1) == Some(&b'\n');
-                rest = &rest[end + if crlf { 2 } else { 1 }..];
-            }
-            None => {
-                put_field(sink, with_space, bare, rest);
-                return;
-            }
-        }
     }
 }
 
