@@ -158,7 +158,7 @@ impl<'a> EventRef<'a> {
 
 impl Frame for EventRef<'_> {
     /// Adds up the field lines; the data is the only part that needs a scan.
-    #[inline]
+    #[inline(always)]
     fn measure(&self) -> Measure {
         let mut len: usize = 1; // the blank line
         if let Some(event_type) = self.event_type {
@@ -179,7 +179,7 @@ impl Frame for EventRef<'_> {
         Measure { len, first_break }
     }
 
-    #[inline]
+    #[inline(always)]
     fn write<S: Sink>(&self, measure: Measure, sink: &mut S) {
         if let Some(event_type) = self.event_type {
             put_field(
