@@ -6,14 +6,55 @@ use super::sink::{put_field, Sink};
 /// The exact length of `text` written as lines whose prefix (`data: ` and `data:\n`, which
 /// have the same length) is `prefix_len` bytes, and the position of its first line break.
 ///
-/// Text without a line break (JSON, tokens) costs one `memchr2`, and writing it then needs
-/// no scan at all.
+/// Text without a line break (JSON, tokens) costs one scan, and writing it then needs no scan
+/// at all.
 #[inline(always)]
 pub(crate) fn measure(prefix_len: usize, text: &[u8]) -> (usize, Option<usize>) {
-    match memchr::memchr2(b'\r', b'\n', text) {
+    let first_break = if text.len() >= LONG || has_line_break(text) {
+        memchr::memchr2(b'\r', b'\n', text)
+    } else {
+        None
+    };
+    match first_break {
         None => (line_len(prefix_len, text.len()), None),
         Some(first) => (measure_broken(prefix_len, text, first), Some(first)),
     }
+}
+
+/// From this length on, `memchr2` (wider vectors where the CPU has them) finds line breaks
+/// faster than [`has_line_break`]; below it, its set-up costs as much as the search.
+const LONG: usize = 256;
+
+/// Whether `text`, shorter than [`LONG`], holds a CR or LF.
+///
+/// Blocks of 16 (8) bytes with no branch inside compile to a few SIMD compares each, and the
+/// last block overlaps the one before, so there is no byte-by-byte tail above 8 bytes.
+#[inline(always)]
+fn has_line_break(text: &[u8]) -> bool {
+    if let Some(last) = text.last_chunk::<16>() {
+        let mut rest = text;
+        while let Some((block, tail)) = rest.split_first_chunk::<16>() {
+            if block_has_line_break(block) {
+                return true;
+            }
+            rest = tail;
+        }
+        return !rest.is_empty() && block_has_line_break(last);
+    }
+    if let (Some(first), Some(last)) = (text.first_chunk::<8>(), text.last_chunk::<8>()) {
+        return block_has_line_break(first) || block_has_line_break(last);
+    }
+    text.iter().any(|&b| b == b'\r' || b == b'\n')
+}
+
+/// Whether `block` holds a CR or LF, without branching inside the block.
+#[inline(always)]
+fn block_has_line_break<const N: usize>(block: &[u8; N]) -> bool {
+    let mut found = 0u8;
+    for &b in block {
+        found |= u8::from(b == b'\r') | u8::from(b == b'\n');
+    }
+    found != 0
 }
 
 /// Writes `text` as [`measure`] measured it: one field line per line of it. CR, LF and CRLF
@@ -72,4 +113,38 @@ pub(crate) fn line_len(prefix_len: usize, value_len: usize) -> usize {
 fn after_break(text: &[u8], at: usize) -> &[u8] {
     let crlf = text[at] == b'\r' && text.get(at + 1) == Some(&b'\n');
     &text[at + 1 + usize::from(crlf)..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every length through the 8- and 16-byte blocks, the overlapping last block and up to
+    /// [`LONG`]; a CR or an LF at every position, among bytes that differ from them by a bit.
+    #[test]
+    fn has_line_break_at_every_length_and_position() {
+        for len in (0..=48).chain([LONG - 17, LONG - 1]) {
+            for fill in [b'a', 0x0B, 0x0C, 0x0E, 0x8A, 0x8D, 0x00] {
+                let clean = std::vec![fill; len];
+                assert!(!has_line_break(&clean), "len {len} fill {fill:#x}");
+                for at in 0..len {
+                    for byte in [b'\r', b'\n'] {
+                        let mut text = clean.clone();
+                        text[at] = byte;
+                        assert!(has_line_break(&text), "{byte:#x} at {at} of {len}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn measure_finds_the_first_break_on_both_sides_of_long() {
+        for len in [LONG - 1, LONG, LONG + 1] {
+            let mut text = std::vec![b'x'; len];
+            assert_eq!(measure(6, &text), (6 + len + 1, None));
+            text[len - 1] = b'\r';
+            assert_eq!(measure(6, &text), (6 + (len - 1) + 1 + 6, Some(len - 1)));
+        }
+    }
 }

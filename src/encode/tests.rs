@@ -368,16 +368,35 @@ fn reference_event(
 /// Data without a line break (one scan, one line), with breaks of every kind in every place
 /// (line by line), empty, and around the block sizes of the scans.
 fn data_cases() -> Vec<Vec<u8>> {
-    let long = "{\"choices\":[{\"delta\":{\"content\":\"tok\"}}]} ".repeat(3);
+    let long = "{\"choices\":[{\"delta\":{\"content\":\"tok\"}}]} ".repeat(8);
     let mut cases: Vec<Vec<u8>> = ["", "x", " lead", "a\tb\x0b\x0cc", "\0", "ü€😀"]
         .iter()
         .map(|s| s.as_bytes().to_vec())
         .collect();
-    for len in [1, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, long.len()] {
+    for len in [
+        1,
+        2,
+        7,
+        8,
+        9,
+        15,
+        16,
+        17,
+        31,
+        32,
+        33,
+        63,
+        64,
+        65,
+        255,
+        256,
+        257,
+        long.len(),
+    ] {
         let clean = long.as_bytes()[..len].to_vec();
         cases.push(clean.clone());
         for brk in [&b"\n"[..], b"\r", b"\r\n", b"\n\r", b"\r\r\n\n"] {
-            for at in [0, len / 2, len] {
+            for at in [0, 1, len / 2, len - 1, len] {
                 let mut broken = clean.clone();
                 broken.splice(at..at, brk.iter().copied());
                 cases.push(broken);
