@@ -91,6 +91,15 @@ fn frame_to_buf<F: Frame + ?Sized, B: bytes::BufMut + ?Sized>(
     Ok(measure.len)
 }
 
+/// Appends `frame` to `dst` after one `reserve` of its exact length, measured once (the
+/// codec's path; `encoded_len` then `encode_to_buf` would measure, and scan the data, twice).
+#[cfg(feature = "tokio-util")]
+pub(crate) fn frame_to_bytes_mut<F: Frame + ?Sized>(frame: &F, dst: &mut bytes::BytesMut) {
+    let measure = frame.measure();
+    dst.reserve(measure.len);
+    frame.write(measure, &mut sink::BufSink(dst));
+}
+
 #[cfg(feature = "bytes")]
 fn frame_to_bytes<F: Frame + ?Sized>(frame: &F) -> bytes::Bytes {
     let measure = frame.measure();
