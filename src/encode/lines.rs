@@ -103,10 +103,11 @@ fn measure_broken(prefix_len: usize, text: &[u8], first: usize) -> usize {
 }
 
 /// The length of one field line holding `value_len` bytes: `name: value` LF, or `name:` LF.
+///
+/// `value_len` is the length of a slice (at most `isize::MAX`) and `prefix_len` a few bytes,
+/// so this cannot overflow; only the sums of several lines saturate.
 pub(crate) fn line_len(prefix_len: usize, value_len: usize) -> usize {
-    prefix_len
-        .saturating_add(value_len)
-        .saturating_add(usize::from(value_len != 0))
+    prefix_len + value_len + usize::from(value_len != 0)
 }
 
 /// What follows the line break at `at` (a CRLF is one line break).
