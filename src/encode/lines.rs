@@ -27,24 +27,38 @@ const LONG: usize = 256;
 
 /// Whether `text`, shorter than [`LONG`], holds a CR or LF.
 ///
-/// Blocks of 16 (8) bytes with no branch inside compile to a few SIMD compares each, and the
-/// last block overlaps the one before, so there is no byte-by-byte tail above 8 bytes.
+/// Up to 128 bytes, two fixed-size blocks that overlap (or meet) cover the text: a few SIMD
+/// compares, no loop, and no branch that depends on the length within a size class, so
+/// events of similar size (JSON of varying length) do not mispredict a loop exit each time.
 #[inline(always)]
 fn has_line_break(text: &[u8]) -> bool {
-    if let Some(last) = text.last_chunk::<16>() {
-        let mut rest = text;
-        while let Some((block, tail)) = rest.split_first_chunk::<16>() {
-            if block_has_line_break(block) {
-                return true;
+    match text.len() {
+        0..8 => text.iter().any(|&b| b == b'\r' || b == b'\n'),
+        8..16 => first_or_last_has_line_break::<8>(text),
+        16..32 => first_or_last_has_line_break::<16>(text),
+        32..64 => first_or_last_has_line_break::<32>(text),
+        64..=128 => first_or_last_has_line_break::<64>(text),
+        _ => {
+            let mut rest = text;
+            while let Some((block, tail)) = rest.split_first_chunk::<64>() {
+                if block_has_line_break(block) {
+                    return true;
+                }
+                rest = tail;
             }
-            rest = tail;
+            !rest.is_empty() && first_or_last_has_line_break::<64>(text)
         }
-        return !rest.is_empty() && block_has_line_break(last);
     }
-    if let (Some(first), Some(last)) = (text.first_chunk::<8>(), text.last_chunk::<8>()) {
-        return block_has_line_break(first) || block_has_line_break(last);
+}
+
+/// Whether the first or the last `N` bytes of `text` hold a CR or LF: all of it when
+/// `N <= text.len() <= 2 * N`.
+#[inline(always)]
+fn first_or_last_has_line_break<const N: usize>(text: &[u8]) -> bool {
+    match (text.first_chunk::<N>(), text.last_chunk::<N>()) {
+        (Some(first), Some(last)) => block_has_line_break(first) | block_has_line_break(last),
+        _ => text.iter().any(|&b| b == b'\r' || b == b'\n'),
     }
-    text.iter().any(|&b| b == b'\r' || b == b'\n')
 }
 
 /// Whether `block` holds a CR or LF, without branching inside the block.
@@ -120,11 +134,12 @@ fn after_break(text: &[u8], at: usize) -> &[u8] {
 mod tests {
     use super::*;
 
-    /// Every length through the 8- and 16-byte blocks, the overlapping last block and up to
-    /// [`LONG`]; a CR or an LF at every position, among bytes that differ from them by a bit.
+    /// Every length through each size class (two overlapping blocks of 8 to 64 bytes), the
+    /// loop above 128 and up to [`LONG`]; a CR or an LF at every position, among bytes that
+    /// differ from them by a bit.
     #[test]
     fn has_line_break_at_every_length_and_position() {
-        for len in (0..=48).chain([LONG - 17, LONG - 1]) {
+        for len in (0..=200).chain([LONG - 65, LONG - 64, LONG - 1]) {
             for fill in [b'a', 0x0B, 0x0C, 0x0E, 0x8A, 0x8D, 0x00] {
                 let clean = std::vec![fill; len];
                 assert!(!has_line_break(&clean), "len {len} fill {fill:#x}");
