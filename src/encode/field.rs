@@ -123,6 +123,7 @@ impl<'a> EventType<'a> {
     /// # Errors
     ///
     /// [`EncodeError::InvalidEventType`] if `value` holds a CR or LF.
+    #[inline]
     pub const fn new(value: &'a str) -> Result<Self, EncodeError> {
         match find_forbidden(value.as_bytes(), false) {
             None => Ok(EventType(value)),
@@ -197,6 +198,7 @@ impl<'a> EventId<'a> {
     /// # Errors
     ///
     /// [`EncodeError::InvalidId`] if `value` holds a CR, LF or NUL.
+    #[inline]
     pub const fn new(value: &'a str) -> Result<Self, EncodeError> {
         match find_forbidden(value.as_bytes(), true) {
             None => Ok(EventId(value)),
