@@ -14,10 +14,12 @@ pub(crate) trait Sink {
 pub(crate) struct Counter(pub(crate) usize);
 
 impl Sink for Counter {
+    #[inline]
     fn room(&self) -> usize {
         usize::MAX
     }
 
+    #[inline]
     fn put(&mut self, bytes: &[u8]) {
         self.0 = self.0.saturating_add(bytes.len());
     }
@@ -31,10 +33,12 @@ pub(crate) struct SliceSink<'b> {
 }
 
 impl Sink for SliceSink<'_> {
+    #[inline]
     fn room(&self) -> usize {
         self.buf.len() - self.pos
     }
 
+    #[inline]
     fn put(&mut self, bytes: &[u8]) {
         // Callers respect `room`; `get_mut` keeps a broken caller from panicking all the same.
         if let Some(dst) = self.buf.get_mut(self.pos..self.pos + bytes.len()) {
@@ -46,10 +50,12 @@ impl Sink for SliceSink<'_> {
 
 #[cfg(feature = "alloc")]
 impl Sink for alloc::vec::Vec<u8> {
+    #[inline]
     fn room(&self) -> usize {
         usize::MAX
     }
 
+    #[inline]
     fn put(&mut self, bytes: &[u8]) {
         self.extend_from_slice(bytes);
     }
@@ -61,10 +67,12 @@ pub(crate) struct BufSink<'b, B: ?Sized>(pub(crate) &'b mut B);
 
 #[cfg(feature = "bytes")]
 impl<B: bytes::BufMut + ?Sized> Sink for BufSink<'_, B> {
+    #[inline]
     fn room(&self) -> usize {
         self.0.remaining_mut()
     }
 
+    #[inline]
     fn put(&mut self, bytes: &[u8]) {
         self.0.put_slice(bytes);
     }
