@@ -89,7 +89,7 @@ impl<'a> Comment<'a> {
 
 impl Frame for Comment<'_> {
     fn measure(&self) -> Measure {
-        let (len, first_break) = lines::measure(2, self.0);
+        let (len, first_break) = lines::measure(b": ".len(), self.0);
         Measure { len, first_break }
     }
 
