@@ -108,9 +108,7 @@ impl tokio_util::codec::Encoder<EventRef<'_>> for SseCodec {
     type Error = CodecError;
 
     fn encode(&mut self, event: EventRef<'_>, dst: &mut BytesMut) -> Result<(), CodecError> {
-        dst.reserve(event.encoded_len());
-        // After the `reserve` there is room: the error is unreachable, but reported, not a panic.
-        event.encode_to_buf(dst).map_err(io::Error::other)?;
+        crate::encode::frame_to_bytes_mut(&event, dst);
         Ok(())
     }
 }
@@ -127,8 +125,7 @@ impl tokio_util::codec::Encoder<Comment<'_>> for SseCodec {
     type Error = CodecError;
 
     fn encode(&mut self, comment: Comment<'_>, dst: &mut BytesMut) -> Result<(), CodecError> {
-        dst.reserve(comment.encoded_len());
-        comment.encode_to_buf(dst).map_err(io::Error::other)?;
+        crate::encode::frame_to_bytes_mut(&comment, dst);
         Ok(())
     }
 }

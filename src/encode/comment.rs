@@ -1,7 +1,7 @@
 //! Comments: keep-alives and notes that no `EventSource` ever surfaces.
 
-use super::sink::{put_lines, Sink};
-use super::Frame;
+use super::sink::Sink;
+use super::{lines, Frame, Measure};
 
 /// A comment: one `:` line per line of its text. Clients ignore comments; servers send them
 /// as keep-alives so proxies do not cut an idle stream.
@@ -88,7 +88,12 @@ impl<'a> Comment<'a> {
 }
 
 impl Frame for Comment<'_> {
-    fn write<S: Sink>(&self, sink: &mut S) {
-        put_lines(sink, b": ", b":\n", self.0);
+    fn measure(&self) -> Measure {
+        let (len, first_break) = lines::measure(b": ".len(), self.0);
+        Measure { len, first_break }
+    }
+
+    fn write<S: Sink>(&self, measure: Measure, sink: &mut S) {
+        lines::write(sink, b": ", b":\n", self.0, measure.first_break);
     }
 }

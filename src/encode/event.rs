@@ -1,8 +1,9 @@
 //! The borrowed event value the encoder writes.
 
 use super::field::{EventId, EventType};
-use super::sink::{digits, put_field, put_lines, Sink};
-use super::Frame;
+use super::lines::{self, line_len};
+use super::sink::{digits, put_field, Sink};
+use super::{Frame, Measure};
 
 /// One event to encode, borrowing its fields: every part is optional.
 ///
@@ -156,7 +157,30 @@ impl<'a> EventRef<'a> {
 }
 
 impl Frame for EventRef<'_> {
-    fn write<S: Sink>(&self, sink: &mut S) {
+    /// Adds up the field lines; the data is the only part that needs a scan.
+    #[inline(always)]
+    fn measure(&self) -> Measure {
+        let mut len: usize = 1; // the blank line
+        if let Some(event_type) = self.event_type {
+            len = len.saturating_add(line_len(b"event: ".len(), event_type.as_str().len()));
+        }
+        if let Some(id) = self.id {
+            len = len.saturating_add(line_len(b"id: ".len(), id.as_str().len()));
+        }
+        if let Some(retry) = self.retry {
+            len = len.saturating_add(line_len(b"retry: ".len(), decimal_len(retry)));
+        }
+        let mut first_break = None;
+        if let Some(data) = self.data {
+            let (data_len, first) = lines::measure(b"data: ".len(), data);
+            len = len.saturating_add(data_len);
+            first_break = first;
+        }
+        Measure { len, first_break }
+    }
+
+    #[inline(always)]
+    fn write<S: Sink>(&self, measure: Measure, sink: &mut S) {
         if let Some(event_type) = self.event_type {
             put_field(
                 sink,
@@ -173,10 +197,20 @@ impl Frame for EventRef<'_> {
             put_field(sink, b"retry: ", b"retry:\n", digits(retry, &mut buf));
         }
         if let Some(data) = self.data {
-            put_lines(sink, b"data: ", b"data:\n", data);
+            lines::write(sink, b"data: ", b"data:\n", data, measure.first_break);
         }
         sink.put(b"\n");
     }
+}
+
+/// The number of decimal digits of `n` (at least one).
+fn decimal_len(mut n: u64) -> usize {
+    let mut len = 1;
+    while n >= 10 {
+        n /= 10;
+        len += 1;
+    }
+    len
 }
 
 /// Re-encodes a decoded event (relaying a stream): the type unless it is `message`, the data,

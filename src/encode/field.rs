@@ -44,8 +44,15 @@ impl fmt::Display for EncodeError {
 
 impl core::error::Error for EncodeError {}
 
-/// The first byte of `value` that `forbidden` rejects, as `(position, byte)`.
+/// The first CR or LF (and NUL if `nul_too`) in `value`, as `(position, byte)`.
+///
+/// Field values are short and almost always clean, so a word-at-a-time test that no byte is
+/// below 14 (all three are) rules most out without a per-byte loop; only a value that fails
+/// it (one with a control byte, such as a tab) is walked byte by byte.
 const fn find_forbidden(value: &[u8], nul_too: bool) -> Option<(usize, u8)> {
+    if !has_byte_below_14(value) {
+        return None;
+    }
     let mut i = 0;
     while i < value.len() {
         let b = value[i];
@@ -55,6 +62,41 @@ const fn find_forbidden(value: &[u8], nul_too: bool) -> Option<(usize, u8)> {
         i += 1;
     }
     None
+}
+
+/// Whether any byte of `value` is below 14 (may be a CR, LF or NUL): whole words at a time,
+/// the last one overlapping the one before, so there is no byte-by-byte tail.
+const fn has_byte_below_14(value: &[u8]) -> bool {
+    if let Some(last) = value.last_chunk::<8>() {
+        let mut rest = value;
+        while let Some((word, tail)) = rest.split_first_chunk::<8>() {
+            if word_has_byte_below_14(u64::from_le_bytes(*word)) {
+                return true;
+            }
+            rest = tail;
+        }
+        return !rest.is_empty() && word_has_byte_below_14(u64::from_le_bytes(*last));
+    }
+    if let (Some(first), Some(last)) = (value.first_chunk::<4>(), value.last_chunk::<4>()) {
+        let word = u32::from_le_bytes(*first) as u64 | (u32::from_le_bytes(*last) as u64) << 32;
+        return word_has_byte_below_14(word);
+    }
+    let mut i = 0;
+    while i < value.len() {
+        if value[i] < 14 {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Whether any byte of `word` is below 14 (the classic `hasless(word, 14)` test: exact for
+/// a bound up to 128; a borrow can mark a wrong byte, but only above one that is below 14).
+const fn word_has_byte_below_14(word: u64) -> bool {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    word.wrapping_sub(ONES * 14) & !word & HIGH != 0
 }
 
 /// An event type (the `event` field) that is safe to write: it holds no CR or LF.
@@ -81,6 +123,7 @@ impl<'a> EventType<'a> {
     /// # Errors
     ///
     /// [`EncodeError::InvalidEventType`] if `value` holds a CR or LF.
+    #[inline]
     pub const fn new(value: &'a str) -> Result<Self, EncodeError> {
         match find_forbidden(value.as_bytes(), false) {
             None => Ok(EventType(value)),
@@ -155,6 +198,7 @@ impl<'a> EventId<'a> {
     /// # Errors
     ///
     /// [`EncodeError::InvalidId`] if `value` holds a CR, LF or NUL.
+    #[inline]
     pub const fn new(value: &'a str) -> Result<Self, EncodeError> {
         match find_forbidden(value.as_bytes(), true) {
             None => Ok(EventId(value)),
@@ -242,6 +286,42 @@ mod tests {
             );
         }
         assert_eq!(EventId::new(" 1:2").map(|i| i.as_str()), Ok(" 1:2"));
+    }
+
+    /// The word-at-a-time prefilter against the byte loop: every length around the word
+    /// sizes, each byte below 14 and some above (high bit set, 14, 0x7F) at every position.
+    #[test]
+    fn finds_the_first_forbidden_byte_at_every_length_and_position() {
+        fn naive(value: &[u8], nul_too: bool) -> Option<(usize, u8)> {
+            let bad = |b: u8| b == b'\r' || b == b'\n' || (nul_too && b == 0);
+            value.iter().position(|&b| bad(b)).map(|i| (i, value[i]))
+        }
+        for len in 0..=24 {
+            for fill in [b'a', 0x0E, 0x7F, 0x80, 0x8D, 0xFF] {
+                let clean = std::vec![fill; len];
+                assert!(!has_byte_below_14(&clean), "len {len} fill {fill:#x}");
+                assert_eq!(find_forbidden(&clean, true), None);
+                for at in 0..len {
+                    for byte in (0..14).chain([0x8A, 0x8D]) {
+                        let mut value = clean.clone();
+                        value[at] = byte;
+                        assert_eq!(has_byte_below_14(&value), byte < 14, "{value:?}");
+                        for nul_too in [false, true] {
+                            assert_eq!(
+                                find_forbidden(&value, nul_too),
+                                naive(&value, nul_too),
+                                "{value:?} {nul_too}"
+                            );
+                        }
+                        // A second offender later on: the first one is reported.
+                        if at + 1 < len {
+                            value[len - 1] = b'\n';
+                            assert_eq!(find_forbidden(&value, true), naive(&value, true));
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -20,6 +20,7 @@
 mod comment;
 mod event;
 mod field;
+mod lines;
 mod sink;
 mod writer;
 
@@ -32,35 +33,47 @@ pub use field::{EncodeError, EventId, EventType};
 pub use writer::{EventWriter, WriteResult};
 
 use crate::BufferTooSmall;
-use sink::{Counter, SliceSink};
+use sink::SliceSink;
 
-/// Something the encoder writes; one `write` routine serves every destination.
+/// Something the encoder writes: measured once (exact length, and the scan of its text that
+/// writing reuses), then written in one pass into any destination.
 pub(crate) trait Frame {
-    fn write<S: sink::Sink>(&self, sink: &mut S);
+    /// The exact encoded length and where the frame's text has its first line break.
+    fn measure(&self) -> Measure;
+    /// Writes exactly `measure.len` bytes; `measure` is what [`Frame::measure`] returned.
+    fn write<S: sink::Sink>(&self, measure: Measure, sink: &mut S);
+}
+
+/// A frame's exact length, and the first line break of its text (event data, comment) so
+/// that writing text without one needs no second scan.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Measure {
+    pub(crate) len: usize,
+    pub(crate) first_break: Option<usize>,
 }
 
 fn frame_len<F: Frame + ?Sized>(frame: &F) -> usize {
-    let mut counter = Counter(0);
-    frame.write(&mut counter);
-    counter.0
+    frame.measure().len
 }
 
 fn frame_to_slice<F: Frame + ?Sized>(frame: &F, out: &mut [u8]) -> Result<usize, BufferTooSmall> {
-    let needed = frame_len(frame);
-    if out.len() < needed {
-        return Err(BufferTooSmall { needed });
-    }
+    let measure = frame.measure();
+    let Some(out) = out.get_mut(..measure.len) else {
+        return Err(BufferTooSmall {
+            needed: measure.len,
+        });
+    };
     let mut sink = SliceSink { buf: out, pos: 0 };
-    frame.write(&mut sink);
+    frame.write(measure, &mut sink);
     Ok(sink.pos)
 }
 
 #[cfg(feature = "alloc")]
 fn frame_to_vec<F: Frame + ?Sized>(frame: &F, out: &mut alloc::vec::Vec<u8>) -> usize {
-    let needed = frame_len(frame);
-    out.reserve(needed);
-    frame.write(out);
-    needed
+    let measure = frame.measure();
+    out.reserve(measure.len);
+    frame.write(measure, out);
+    measure.len
 }
 
 #[cfg(feature = "bytes")]
@@ -68,19 +81,30 @@ fn frame_to_buf<F: Frame + ?Sized, B: bytes::BufMut + ?Sized>(
     frame: &F,
     buf: &mut B,
 ) -> Result<usize, BufferTooSmall> {
-    let needed = frame_len(frame);
-    if buf.remaining_mut() < needed {
-        return Err(BufferTooSmall { needed });
+    let measure = frame.measure();
+    if buf.remaining_mut() < measure.len {
+        return Err(BufferTooSmall {
+            needed: measure.len,
+        });
     }
-    frame.write(&mut sink::BufSink(buf));
-    Ok(needed)
+    frame.write(measure, &mut sink::BufSink(buf));
+    Ok(measure.len)
+}
+
+/// Appends `frame` to `dst` after one `reserve` of its exact length, measured once (the
+/// codec's path; `encoded_len` then `encode_to_buf` would measure, and scan the data, twice).
+#[cfg(feature = "tokio-util")]
+pub(crate) fn frame_to_bytes_mut<F: Frame + ?Sized>(frame: &F, dst: &mut bytes::BytesMut) {
+    let measure = frame.measure();
+    dst.reserve(measure.len);
+    frame.write(measure, &mut sink::BufSink(dst));
 }
 
 #[cfg(feature = "bytes")]
 fn frame_to_bytes<F: Frame + ?Sized>(frame: &F) -> bytes::Bytes {
-    let needed = frame_len(frame);
-    let mut out = alloc::vec::Vec::with_capacity(needed);
-    frame.write(&mut out);
+    let measure = frame.measure();
+    let mut out = alloc::vec::Vec::with_capacity(measure.len);
+    frame.write(measure, &mut out);
     bytes::Bytes::from(out)
 }
 

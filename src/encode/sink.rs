@@ -1,5 +1,5 @@
-//! Where encoded bytes go. One `write` routine per frame feeds a [`Sink`], so the exact length
-//! ([`Counter`]) and the bytes written ([`SliceSink`], `Vec`, `BufMut`) cannot disagree.
+//! Where encoded bytes go: a caller's slice ([`SliceSink`]), a `Vec`, a `BufMut`, or nowhere
+//! ([`Counter`], which only counts, for [`EventWriter`](super::EventWriter)'s lengths).
 
 /// A destination for encoded bytes.
 pub(crate) trait Sink {
@@ -14,10 +14,12 @@ pub(crate) trait Sink {
 pub(crate) struct Counter(pub(crate) usize);
 
 impl Sink for Counter {
+    #[inline]
     fn room(&self) -> usize {
         usize::MAX
     }
 
+    #[inline]
     fn put(&mut self, bytes: &[u8]) {
         self.0 = self.0.saturating_add(bytes.len());
     }
@@ -31,10 +33,12 @@ pub(crate) struct SliceSink<'b> {
 }
 
 impl Sink for SliceSink<'_> {
+    #[inline]
     fn room(&self) -> usize {
         self.buf.len() - self.pos
     }
 
+    #[inline]
     fn put(&mut self, bytes: &[u8]) {
         // Callers respect `room`; `get_mut` keeps a broken caller from panicking all the same.
         if let Some(dst) = self.buf.get_mut(self.pos..self.pos + bytes.len()) {
@@ -46,10 +50,12 @@ impl Sink for SliceSink<'_> {
 
 #[cfg(feature = "alloc")]
 impl Sink for alloc::vec::Vec<u8> {
+    #[inline]
     fn room(&self) -> usize {
         usize::MAX
     }
 
+    #[inline]
     fn put(&mut self, bytes: &[u8]) {
         self.extend_from_slice(bytes);
     }
@@ -61,10 +67,12 @@ pub(crate) struct BufSink<'b, B: ?Sized>(pub(crate) &'b mut B);
 
 #[cfg(feature = "bytes")]
 impl<B: bytes::BufMut + ?Sized> Sink for BufSink<'_, B> {
+    #[inline]
     fn room(&self) -> usize {
         self.0.remaining_mut()
     }
 
+    #[inline]
     fn put(&mut self, bytes: &[u8]) {
         self.0.put_slice(bytes);
     }
@@ -89,6 +97,7 @@ pub(crate) fn digits(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
 /// `with_space` is `b"name: "` and `bare` is `b"name:\n"`. The space is always written before
 /// a non-empty value because a decoder strips exactly one, so a value starting with a space
 /// survives.
+#[inline(always)]
 pub(crate) fn put_field<S: Sink>(sink: &mut S, with_space: &[u8], bare: &[u8], value: &[u8]) {
     if value.is_empty() {
         sink.put(bare);
@@ -96,26 +105,6 @@ pub(crate) fn put_field<S: Sink>(sink: &mut S, with_space: &[u8], bare: &[u8], v
         sink.put(with_space);
         sink.put(value);
         sink.put(b"\n");
-    }
-}
-
-/// Writes `text` as one field line per line of it: CR, LF and CRLF each end a line, and a
-/// trailing line break yields a final empty line, so a decoder joining the lines with LF gets
-/// `text` back with every line break as LF.
-pub(crate) fn put_lines<S: Sink>(sink: &mut S, with_space: &[u8], bare: &[u8], text: &[u8]) {
-    let mut rest = text;
-    loop {
-        match memchr::memchr2(b'\r', b'\n', rest) {
-            Some(end) => {
-                put_field(sink, with_space, bare, &rest[..end]);
-                let crlf = rest[end] == b'\r' && rest.get(end + 1) == Some(&b'\n');
-                rest = &rest[end + if crlf { 2 } else { 1 }..];
-            }
-            None => {
-                put_field(sink, with_space, bare, rest);
-                return;
-            }
-        }
     }
 }
 

@@ -315,3 +315,160 @@ fn writer_data_after_finish_starts_a_fresh_event() {
         b"id: 1\ndata: x\ndata:\n\ndata:\ndata: y\n\n"
     );
 }
+
+/// The encoding by the letter of the format, byte by byte: the reference the measured,
+/// one-scan encoder (one-line fast path and line-by-line path) is checked against.
+fn reference_lines(out: &mut Vec<u8>, prefix: &str, text: &[u8]) {
+    let mut line = Vec::new();
+    let mut bytes = text.iter().copied().peekable();
+    let put = |out: &mut Vec<u8>, line: &mut Vec<u8>| {
+        out.extend_from_slice(prefix.as_bytes());
+        if !line.is_empty() {
+            out.push(b' ');
+            out.append(line);
+        }
+        out.push(b'\n');
+    };
+    while let Some(b) = bytes.next() {
+        match b {
+            b'\r' | b'\n' => {
+                if b == b'\r' && bytes.peek() == Some(&b'\n') {
+                    bytes.next();
+                }
+                put(out, &mut line);
+            }
+            _ => line.push(b),
+        }
+    }
+    put(out, &mut line);
+}
+
+fn reference_event(
+    event_type: Option<&str>,
+    id: Option<&str>,
+    retry: Option<u64>,
+    data: Option<&[u8]>,
+) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (name, value) in [("event:", event_type), ("id:", id)] {
+        if let Some(value) = value {
+            reference_lines(&mut out, name, value.as_bytes());
+        }
+    }
+    if let Some(retry) = retry {
+        reference_lines(&mut out, "retry:", std::format!("{retry}").as_bytes());
+    }
+    if let Some(data) = data {
+        reference_lines(&mut out, "data:", data);
+    }
+    out.push(b'\n');
+    out
+}
+
+/// Data without a line break (one scan, one line), with breaks of every kind in every place
+/// (line by line), empty, and around the block sizes of the scans.
+fn data_cases() -> Vec<Vec<u8>> {
+    let long = "{\"choices\":[{\"delta\":{\"content\":\"tok\"}}]} ".repeat(8);
+    let mut cases: Vec<Vec<u8>> = ["", "x", " lead", "a\tb\x0b\x0cc", "\0", "ü€😀"]
+        .iter()
+        .map(|s| s.as_bytes().to_vec())
+        .collect();
+    for len in [
+        1,
+        2,
+        7,
+        8,
+        9,
+        15,
+        16,
+        17,
+        31,
+        32,
+        33,
+        63,
+        64,
+        65,
+        255,
+        256,
+        257,
+        long.len(),
+    ] {
+        let clean = long.as_bytes()[..len].to_vec();
+        cases.push(clean.clone());
+        for brk in [&b"\n"[..], b"\r", b"\r\n", b"\n\r", b"\r\r\n\n"] {
+            for at in [0, 1, len / 2, len - 1, len] {
+                let mut broken = clean.clone();
+                broken.splice(at..at, brk.iter().copied());
+                cases.push(broken);
+            }
+        }
+    }
+    cases
+}
+
+#[test]
+fn one_line_and_multi_line_data_match_the_reference_on_every_path() {
+    let headers: [(Option<&str>, Option<&str>, Option<u64>); 4] = [
+        (None, None, None),
+        (Some("delta"), None, None),
+        (Some("message"), Some("12345"), None),
+        (Some(""), Some(""), Some(3000)),
+    ];
+    for data in data_cases() {
+        for (event_type, id, retry) in headers {
+            let mut event = EventRef::new().with_data_bytes(&data);
+            if let Some(t) = event_type {
+                event = event.with_event_type(EventType::new(t).unwrap());
+            }
+            if let Some(id) = id {
+                event = event.with_id(EventId::new(id).unwrap());
+            }
+            if let Some(retry) = retry {
+                event = event.with_retry(retry);
+            }
+            let expected = reference_event(event_type, id, retry, Some(&data));
+            assert_eq!(event.encoded_len(), expected.len(), "{data:?}");
+            assert_eq!(encode(&event), expected, "{data:?}");
+            #[cfg(feature = "alloc")]
+            {
+                let mut out = b"kept".to_vec();
+                assert_eq!(event.encode_to_vec(&mut out), expected.len());
+                assert_eq!((&out[..4], &out[4..]), (&b"kept"[..], &expected[..]));
+            }
+            #[cfg(feature = "bytes")]
+            assert_eq!(event.to_bytes(), expected);
+        }
+        let mut expected = Vec::new();
+        reference_lines(&mut expected, ":", &data);
+        let comment = Comment::from_bytes(&data);
+        let mut out = std::vec![0; comment.encoded_len()];
+        assert_eq!(comment.encode_to_slice(&mut out), Ok(expected.len()));
+        assert_eq!(out, expected, "comment {data:?}");
+    }
+}
+
+#[test]
+fn slice_too_small_at_every_length_on_both_paths() {
+    for data in ["{\"content\":\"one line, no break\"}", "two\r\nlines\r", ""] {
+        let event = EventRef::new()
+            .with_event_type(EventType::from_static("delta"))
+            .with_id(EventId::from_static("7"))
+            .with_retry(250)
+            .with_data(data);
+        let needed = event.encoded_len();
+        for len in 0..needed {
+            let mut out = std::vec![0xAA; len];
+            assert_eq!(
+                event.encode_to_slice(&mut out),
+                Err(crate::BufferTooSmall { needed })
+            );
+            assert!(
+                out.iter().all(|&b| b == 0xAA),
+                "untouched at {len} for {data:?}"
+            );
+        }
+        let mut out = std::vec![0xAA; needed + 1];
+        assert_eq!(event.encode_to_slice(&mut out), Ok(needed));
+        assert_eq!(out[needed], 0xAA, "nothing past the frame");
+    }
+}

@@ -9,11 +9,24 @@
 //! `sse_stream`, `eventsource_stream`, `memchr2`), workload (`llm_tokens`, `chat`,
 //! `mib_lines`, `multi_line`, `crlf_chat`, `keepalive`), feed (`whole`, `4k`, `10b`),
 //! iterations. The workload scale is `SSE_COMPARE_SCALE` (default 0.1).
+//!
+//! Encoders: `enc:<encoder>` (`enc:sse_wire`, `enc:sse_stream`, `enc:russe`, `enc:memcpy`),
+//! workload (`chat`, `llm_tokens`), iterations; `SSE_ENCODE_EVENTS` events (default 10,000)
+//! into a reused buffer, as in the bench. Run with 0 and N iterations and subtract to get the
+//! instructions per event without the setup:
+//!
+//! ```sh
+//! valgrind --tool=callgrind benches/compare/target/release/profile enc:sse_wire chat 10
+//! ```
 
+use sse_wire_compare::encode::{self as enc, Enc};
 use sse_wire_compare::{inputs, Feed, Imp, Touch};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(id) = args.first().and_then(|a| a.strip_prefix("enc:")) {
+        return encode(id, &args[1..]);
+    }
     let arg = |i: usize, default: &str| args.get(i).cloned().unwrap_or_else(|| default.into());
     let imp = Imp::ALL
         .into_iter()
@@ -50,5 +63,38 @@ fn main() {
         w.bytes.len(),
         feed.name(),
         events / iterations.max(1)
+    );
+}
+
+/// Runs one encoder on one workload `iterations` times (arguments after `enc:<encoder>`).
+fn encode(id: &str, args: &[String]) {
+    let encoder = Enc::ALL
+        .into_iter()
+        .find(|e| e.id() == id)
+        .expect("unknown encoder");
+    let events = std::env::var("SSE_ENCODE_EVENTS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10_000);
+    let w = enc::all(events)
+        .into_iter()
+        .find(|w| w.name == args.first().map_or("chat", String::as_str))
+        .expect("unknown workload");
+    let iterations: usize = args
+        .get(1)
+        .map_or("3", String::as_str)
+        .parse()
+        .expect("iterations");
+    let pre = enc::pre_encoded(&w.events);
+    let mut out = enc::Out::default();
+    let mut bytes = 0;
+    for _ in 0..iterations {
+        bytes = encoder.run(std::hint::black_box(&w.events), &pre, &mut out);
+    }
+    println!(
+        "{} on {}: {} events, {bytes} bytes/iteration, {iterations} iterations",
+        encoder.id(),
+        w.name,
+        w.events.len()
     );
 }
