@@ -92,7 +92,7 @@ impl BytesDecoder {
     ) -> Result<Option<Item<Event<Bytes>, Bytes>>, DecodeError> {
         let mut at = 0;
         loop {
-            let step = self.interpreter.step(buf, &mut at, None, true);
+            let step = self.interpreter.step(buf, &mut at, true);
             let item = match step {
                 Err(error) => {
                     buf.advance(at);

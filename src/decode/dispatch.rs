@@ -69,12 +69,12 @@ impl Event<bytes::Bytes> {
 /// What a stateful tier must act on. Ranges are relative to the input of [`Interpreter::step`].
 #[derive(Debug)]
 pub(crate) enum Step {
-    /// A `data` line; `first` if it is the event's first. Only the bytes tier asks for these
-    /// (the owned tier has the interpreter append data itself).
-    #[cfg_attr(not(feature = "bytes"), allow(dead_code))]
+    /// A `data` line; `first` if it is the event's first.
     Data {
         value: Range<usize>,
         first: bool,
+        /// Only the bytes tier needs it (the owned tier consumes lines in batches).
+        #[cfg_attr(not(feature = "bytes"), allow(dead_code))]
         next: usize,
     },
     /// A comment line.
@@ -165,10 +165,10 @@ impl Interpreter {
         }
     }
 
-    /// Processes lines from `input`, starting at `*at`, until one needs the tier's attention.
-    /// `data` lines are appended to `data` when the tier gives one (joined with LF), else
-    /// reported as [`Step::Data`]. Comments and retries are reported only if `report` (a
-    /// retry is applied either way).
+    /// Processes lines from `input`, starting at `*at`, until one needs the tier's attention:
+    /// `data` lines are reported as [`Step::Data`] (the tier joins them, copying as late as
+    /// it can). Comments and retries are reported only if `report` (a retry is applied either
+    /// way).
     ///
     /// On `Err` the block is dropped (the tier drops its data too) and the tier keeps its
     /// position: the next call with the same input goes on after the offending line.
@@ -177,7 +177,6 @@ impl Interpreter {
         &mut self,
         input: &[u8],
         at: &mut usize,
-        mut data: Option<&mut Vec<u8>>,
         report: bool,
     ) -> Result<Step, DecodeError> {
         loop {
@@ -240,22 +239,11 @@ impl Interpreter {
             match Line::parse(line) {
                 Line::Data(value) => {
                     self.data_lines += 1;
-                    let first = self.data_lines == 1;
-                    match data.as_deref_mut() {
-                        Some(buffer) => {
-                            if !first {
-                                buffer.push(b'\n');
-                            }
-                            buffer.extend_from_slice(value);
-                        }
-                        None => {
-                            return Ok(Step::Data {
-                                value: value_range(value),
-                                first,
-                                next,
-                            })
-                        }
-                    }
+                    return Ok(Step::Data {
+                        value: value_range(value),
+                        first: self.data_lines == 1,
+                        next,
+                    });
                 }
                 Line::Comment(text) => {
                     if report {
@@ -371,4 +359,12 @@ fn lossy(bytes: &[u8]) -> alloc::borrow::Cow<'_, str> {
 /// Turns joined data bytes into a `String`, copying only if they are not valid UTF-8.
 pub(crate) fn into_string(data: Vec<u8>) -> String {
     String::from_utf8(data).unwrap_or_else(|error| lossy(error.as_bytes()).into_owned())
+}
+
+/// Copies data bytes into an exactly sized `String` (one allocation, no growth), replacing
+/// invalid UTF-8 with U+FFFD.
+pub(crate) fn to_string(data: &[u8]) -> String {
+    // Validated after the copy: the fresh allocation is word-aligned, which std's validator
+    // runs fastest on.
+    into_string(data.to_vec())
 }

@@ -1,8 +1,9 @@
 //! The owned tier: spec-dispatched events with the state the spec keeps across them.
 
-use alloc::vec::Vec;
+use alloc::{string::String, vec::Vec};
+use core::ops::Range;
 
-use super::dispatch::{into_string, Interpreter, Step};
+use super::dispatch::{into_string, to_string, Interpreter, Step};
 use crate::{DecodeError, Decoded, Event, Item, Limits, Status};
 
 /// The owned tier: turns a byte stream into the events an `EventSource` fires.
@@ -118,49 +119,82 @@ impl Decoder {
         &mut self,
         input: &'a [u8],
     ) -> Result<Decoded<Item<Event, &'a [u8]>>, DecodeError> {
-        self.decode_reporting(input, true)
+        self.decode_reporting(input, true, None)
     }
 
-    /// [`Decoder::decode`], reporting comments and retries only if `report`.
+    /// [`Decoder::decode`], reporting comments and retries only if `report`. `prefix`, if
+    /// given, caches the UTF-8 check of `input` across calls.
     #[inline]
     fn decode_reporting<'a>(
         &mut self,
         input: &'a [u8],
         report: bool,
+        prefix: Option<&mut Utf8Prefix<'a>>,
     ) -> Result<Decoded<Item<Event, &'a [u8]>>, DecodeError> {
         // `min`: a caller that breaks the contract (a shorter input) gets nonsense, not a panic.
         let mut at = self.pos.min(input.len());
+        // The block's first data line while it is the only one: copied once, at dispatch,
+        // straight into the event's `String` (no growth, no second copy).
+        let mut first: Option<Range<usize>> = None;
         loop {
-            let (item, consumed) =
-                match self
-                    .interpreter
-                    .step(input, &mut at, Some(&mut self.data), report)
-                {
-                    Err(error) => {
-                        self.pos = at;
-                        release(&mut self.data);
-                        return Err(error);
+            let (item, consumed) = match self.interpreter.step(input, &mut at, report) {
+                Ok(Step::Data {
+                    value, first: true, ..
+                }) => {
+                    self.data.clear();
+                    first = Some(value);
+                    continue;
+                }
+                Ok(Step::Data { value, .. }) => {
+                    if let Some(first) = first.take() {
+                        self.data.extend_from_slice(&input[first]);
                     }
-                    Ok(Step::Partial { consumed }) => {
-                        self.pos = 0;
-                        return Ok(Decoded {
-                            consumed,
-                            status: Status::Partial,
-                        });
-                    }
-                    // Data lines went straight into `self.data`; never reported here.
-                    Ok(Step::Data { .. }) => continue,
-                    Ok(Step::Comment { text, next }) => (Item::Comment(&input[text]), next),
-                    Ok(Step::Retry { ms, next }) => (Item::Retry(ms), next),
-                    Ok(Step::Dispatch { next }) => {
-                        let data = into_string(core::mem::take(&mut self.data));
-                        (Item::Event(self.interpreter.dispatch(data)), next)
-                    }
-                };
+                    self.data.push(b'\n');
+                    self.data.extend_from_slice(&input[value]);
+                    continue;
+                }
+                Ok(Step::Dispatch { next }) => {
+                    let data = match first {
+                        Some(first) => match prefix {
+                            Some(prefix) => prefix.string(input, first),
+                            None => to_string(&input[first]),
+                        },
+                        // A huge buffer would be freed anyway: hand it over instead of copying.
+                        None if self.data.capacity() > KEEP_CAPACITY => {
+                            into_string(core::mem::take(&mut self.data))
+                        }
+                        None => {
+                            let data = to_string(&self.data);
+                            self.data.clear();
+                            data
+                        }
+                    };
+                    self.pos = 0;
+                    return Ok(Decoded {
+                        consumed: next,
+                        status: Status::Complete(Item::Event(self.interpreter.dispatch(data))),
+                    });
+                }
+                Err(error) => {
+                    self.pos = at;
+                    release(&mut self.data);
+                    return Err(error);
+                }
+                Ok(Step::Partial { consumed }) => (None, consumed),
+                Ok(Step::Comment { text, next }) => (Some(Item::Comment(&input[text])), next),
+                Ok(Step::Retry { ms, next }) => (Some(Item::Retry(ms)), next),
+            };
+            // The input is consumed past the first data line: keep a copy.
+            if let Some(first) = first {
+                self.data.extend_from_slice(&input[first]);
+            }
             self.pos = 0;
             return Ok(Decoded {
                 consumed,
-                status: Status::Complete(item),
+                status: match item {
+                    Some(item) => Status::Complete(item),
+                    None => Status::Partial,
+                },
             });
         }
     }
@@ -175,6 +209,7 @@ impl Decoder {
         Feed {
             decoder: self,
             chunk,
+            prefix: Utf8Prefix::default(),
         }
     }
 
@@ -196,6 +231,40 @@ impl Default for Decoder {
 pub struct Feed<'d, 'c> {
     decoder: &'d mut Decoder,
     chunk: &'c [u8],
+    prefix: Utf8Prefix<'c>,
+}
+
+/// The valid UTF-8 prefix of a chunk's complete lines, checked once per chunk (when its first
+/// event is dispatched): an event's data is then a cheap slice of it, not validated alone.
+#[derive(Debug, Clone, Copy, Default)]
+struct Utf8Prefix<'c> {
+    /// A prefix of the unconsumed chunk, once `checked`.
+    text: &'c str,
+    checked: bool,
+}
+
+impl<'c> Utf8Prefix<'c> {
+    /// `input[range]` (input: the unconsumed chunk) as a `String`, invalid UTF-8 replaced.
+    fn string(&mut self, input: &'c [u8], range: Range<usize>) -> String {
+        if !self.checked {
+            self.checked = true;
+            // Through the last line end only: a character split across chunks is no error.
+            let lines = &input[..memchr::memrchr2(b'\n', b'\r', input).unwrap_or(0)];
+            self.text = match core::str::from_utf8(lines) {
+                Ok(text) => text,
+                Err(error) => core::str::from_utf8(&lines[..error.valid_up_to()]).unwrap_or(""),
+            };
+        }
+        match self.text.get(range.clone()) {
+            Some(text) => String::from(text),
+            None => to_string(&input[range]),
+        }
+    }
+
+    /// Drops `n` bytes (whole lines) from the front.
+    fn advance(&mut self, n: usize) {
+        self.text = self.text.get(n..).unwrap_or("");
+    }
 }
 
 impl Iterator for Feed<'_, '_> {
@@ -213,11 +282,13 @@ impl Iterator for Feed<'_, '_> {
                 if self.chunk.is_empty() {
                     return None;
                 }
-                let decoded = match decoder.decode_reporting(self.chunk, false) {
-                    Ok(decoded) => decoded,
-                    Err(error) => return Some(Err(error)),
-                };
+                let decoded =
+                    match decoder.decode_reporting(self.chunk, false, Some(&mut self.prefix)) {
+                        Ok(decoded) => decoded,
+                        Err(error) => return Some(Err(error)),
+                    };
                 self.chunk = &self.chunk[decoded.consumed..];
+                self.prefix.advance(decoded.consumed);
                 match decoded.status {
                     Status::Complete(Item::Event(event)) => return Some(Ok(event)),
                     Status::Complete(_) => continue,
@@ -230,36 +301,52 @@ impl Iterator for Feed<'_, '_> {
                 }
             }
             if !self.chunk.is_empty() {
-                // A line was left partial: the chunk continues it. Appending the whole chunk
-                // costs a copy but never a second scan.
-                decoder.tail.drain(..decoder.tail_start);
-                decoder.tail_start = 0;
-                decoder.tail.extend_from_slice(self.chunk);
-                self.chunk = &[];
+                // A line was left partial: the chunk continues it. A big chunk moves only
+                // its part of that line to the tail (through the terminator, and the blank
+                // line after it, so a one-line event dispatches straight from the tail); the
+                // lines after it are decoded out of the chunk. A small chunk is appended whole:
+                // searching it twice would cost more than decoding it from the tail.
+                let take = if self.chunk.len() < SPLIT_CHUNK {
+                    self.chunk.len()
+                } else {
+                    match memchr::memchr2(b'\n', b'\r', self.chunk) {
+                        Some(end) => line_end(self.chunk, end),
+                        None => self.chunk.len(),
+                    }
+                };
+                let take = match self.chunk.get(take) {
+                    Some(b'\n' | b'\r') => line_end(self.chunk, take),
+                    _ => take,
+                };
+                decoder.tail.extend_from_slice(&self.chunk[..take]);
+                self.chunk = &self.chunk[take..];
+                self.prefix.advance(take);
             }
             let tail = core::mem::take(&mut decoder.tail);
-            let outcome = match decoder.decode_reporting(&tail[decoder.tail_start..], false) {
+            let outcome = decoder.decode_reporting(&tail[decoder.tail_start..], false, None);
+            let outcome = match outcome {
                 Err(error) => Err(error),
                 Ok(decoded) => Ok((
                     decoded.consumed,
                     match decoded.status {
-                        Status::Complete(Item::Event(event)) => Some(Some(event)),
-                        Status::Complete(_) => Some(None),
-                        Status::Partial => None,
+                        Status::Complete(Item::Event(event)) => Some(event),
+                        _ => None,
                     },
                 )),
             };
             decoder.tail = tail;
-            let (consumed, status) = match outcome {
+            match outcome {
                 Err(error) => return Some(Err(error)),
-                Ok(outcome) => outcome,
-            };
-            decoder.tail_start += consumed;
-            match status {
-                Some(Some(event)) => return Some(Ok(event)),
-                Some(None) => {}
-                // The chunk was appended: nothing more until the next one.
-                None => return None,
+                Ok((consumed, event)) => {
+                    decoder.tail_start += consumed;
+                    if let Some(event) = event {
+                        return Some(Ok(event));
+                    }
+                }
+            }
+            if self.chunk.is_empty() && decoder.tail_start < decoder.tail.len() {
+                // Still partial: nothing more until the next chunk.
+                return None;
             }
         }
     }
@@ -270,6 +357,14 @@ impl Drop for Feed<'_, '_> {
         // Whatever was not decoded yet waits for the next call.
         self.decoder.tail.extend_from_slice(self.chunk);
     }
+}
+
+/// Chunks at least this long continue a partial line by moving only its end to the tail.
+const SPLIT_CHUNK: usize = 256;
+
+/// Where the line whose terminator is at `chunk[end]` ends, its terminator included.
+fn line_end(chunk: &[u8], end: usize) -> usize {
+    end + 1 + usize::from(chunk[end] == b'\r' && chunk.get(end + 1) == Some(&b'\n'))
 }
 
 /// Buffers keep their allocation for the next line or event, unless a huge one grew them: a
