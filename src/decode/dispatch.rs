@@ -4,7 +4,7 @@
 use alloc::{string::String, sync::Arc, vec::Vec};
 use core::ops::Range;
 
-use super::scan::{LineScanner, Scan};
+use super::scan::{clamp_limit, LineScanner, Scan};
 use crate::{DecodeError, Limits, Line};
 
 /// A dispatched event, as an `EventSource` would fire it.
@@ -91,6 +91,8 @@ pub(crate) enum Step {
 #[derive(Debug, Clone)]
 pub(crate) struct Interpreter {
     scanner: LineScanner,
+    /// The scanner's limit too, for [`Interpreter::room`].
+    max_line_len: u32,
     max_event_len: usize,
     /// Bytes of the current block so far; 0 when no block has started.
     block_len: usize,
@@ -112,6 +114,7 @@ impl Interpreter {
     pub(crate) const fn new(limits: Limits) -> Self {
         Interpreter {
             scanner: LineScanner::new(limits.max_line_len()),
+            max_line_len: clamp_limit(limits.max_line_len()),
             max_event_len: limits.max_event_len(),
             block_len: 0,
             discarding: false,
@@ -313,22 +316,57 @@ impl Interpreter {
         Ok(Step::Partial { consumed: next })
     }
 
-    /// The last event ID buffer becomes the last event ID (the spec's first dispatch step).
-    fn take_id(&mut self) {
-        if !self.id_set {
-            return;
+    /// After a [`Step::Partial`] that left `partial_len > 0` bytes unconsumed (a partial line):
+    /// how many bytes without a line end may be appended to it before a call could do more
+    /// than return `Partial` again (hit a limit). Such bytes need not be decoded as they
+    /// come: the scanner searches them once the line ends.
+    pub(crate) fn room(&self, partial_len: usize) -> usize {
+        if self.scanner.awaiting_bom() || self.discarding {
+            return 0;
         }
+        let line = (self.max_line_len as usize).saturating_sub(partial_len);
+        let event = self
+            .max_event_len
+            .saturating_sub(self.block_len.saturating_add(partial_len));
+        line.min(event)
+    }
+
+    /// The last event ID buffer becomes the last event ID (the spec's first dispatch step).
+    /// Inlined: most blocks have no `id`, and then this is one test.
+    #[inline]
+    fn take_id(&mut self) {
+        if self.id_set {
+            self.take_id_set();
+        }
+    }
+
+    fn take_id_set(&mut self) {
         self.id_set = false;
         if self.id_buf.as_slice() != self.last_event_id().as_bytes() {
-            self.last_event_id = (!self.id_buf.is_empty()).then(|| Arc::from(lossy(&self.id_buf)));
+            self.last_event_id = (!self.id_buf.is_empty()).then(|| shared(&self.id_buf));
         }
     }
 
     /// Fires the event whose data the tier took, after a [`Step::Dispatch`].
+    #[inline]
     pub(crate) fn dispatch<D>(&mut self, data: D) -> Event<D> {
         self.take_id();
         self.data_lines = 0;
-        let event_type = if self.type_buf.is_empty() || self.type_buf == b"message" {
+        let event_type = if self.type_buf.is_empty() {
+            None
+        } else {
+            self.take_type()
+        };
+        Event {
+            event_type,
+            data,
+            last_event_id: self.last_event_id.clone(),
+        }
+    }
+
+    /// The event type buffer (not empty) as the event's type, shared while it repeats.
+    fn take_type(&mut self) -> Option<Arc<str>> {
+        let event_type = if self.type_buf == b"message" {
             None
         } else {
             match &self.last_type {
@@ -336,24 +374,29 @@ impl Interpreter {
                     Some(cached.clone())
                 }
                 _ => {
-                    let fresh: Arc<str> = Arc::from(lossy(&self.type_buf));
+                    let fresh = shared(&self.type_buf);
                     self.last_type = Some(fresh.clone());
                     Some(fresh)
                 }
             }
         };
         self.type_buf.clear();
-        Event {
-            event_type,
-            data,
-            last_event_id: self.last_event_id.clone(),
-        }
+        event_type
     }
 }
 
 /// Decodes UTF-8, replacing invalid sequences with U+FFFD.
 fn lossy(bytes: &[u8]) -> alloc::borrow::Cow<'_, str> {
     String::from_utf8_lossy(bytes)
+}
+
+/// A field value as a shared string, invalid UTF-8 replaced with U+FFFD. `from_utf8` first:
+/// on short valid values it is much cheaper than the lossy decoder.
+fn shared(bytes: &[u8]) -> Arc<str> {
+    match core::str::from_utf8(bytes) {
+        Ok(text) => Arc::from(text),
+        Err(_) => Arc::from(lossy(bytes)),
+    }
 }
 
 /// Turns joined data bytes into a `String`, copying only if they are not valid UTF-8.

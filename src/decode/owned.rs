@@ -4,6 +4,7 @@ use alloc::{string::String, vec::Vec};
 use core::ops::Range;
 
 use super::dispatch::{into_string, to_string, Interpreter, Step};
+use super::scan::clamp_limit;
 use crate::{DecodeError, Decoded, Event, Item, Limits, Status};
 
 /// The owned tier: turns a byte stream into the events an `EventSource` fires.
@@ -43,6 +44,9 @@ pub struct Decoder {
     /// The partial line [`Decoder::feed`] keeps between chunks (from `tail_start` on).
     pub(super) tail: Vec<u8>,
     tail_start: usize,
+    /// Bytes without a line end that may be appended to the tail's partial line without
+    /// decoding it (see [`Interpreter::room`]); 0 when the tail must be decoded.
+    tail_room: u32,
 }
 
 impl Decoder {
@@ -59,6 +63,7 @@ impl Decoder {
             data: Vec::new(),
             tail: Vec::new(),
             tail_start: 0,
+            tail_room: 0,
         }
     }
 
@@ -86,6 +91,7 @@ impl Decoder {
         release(&mut self.data);
         release(&mut self.tail);
         self.tail_start = 0;
+        self.tail_room = 0;
     }
 
     /// Decodes from `input`, the bytes not consumed yet, until something is worth reporting.
@@ -119,6 +125,8 @@ impl Decoder {
         &mut self,
         input: &'a [u8],
     ) -> Result<Decoded<Item<Event, &'a [u8]>>, DecodeError> {
+        // Only `feed` may skip decoding its tail.
+        self.tail_room = 0;
         self.decode_reporting(input, true, None)
     }
 
@@ -272,6 +280,18 @@ impl Iterator for Feed<'_, '_> {
 
     fn next(&mut self) -> Option<Self::Item> {
         let decoder = &mut *self.decoder;
+        let len = self.chunk.len();
+        // The chunk only continues the tail's partial line (small chunks mostly do): append it;
+        // the scanner searches it when the line ends.
+        if decoder.tail_room != 0 && len <= decoder.tail_room as usize && !has_line_end(self.chunk)
+        {
+            decoder.tail.extend_from_slice(self.chunk);
+            // At most `tail_room`, a `u32`.
+            decoder.tail_room -= len as u32;
+            self.chunk = &[];
+            return None;
+        }
+        decoder.tail_room = 0;
         loop {
             if decoder.tail_start == decoder.tail.len() {
                 if !decoder.tail.is_empty() {
@@ -295,6 +315,7 @@ impl Iterator for Feed<'_, '_> {
                     Status::Partial => {
                         // Keep the partial line; the scanner resumes where it stopped.
                         decoder.tail.extend_from_slice(self.chunk);
+                        decoder.tail_room = room(&decoder.interpreter, self.chunk.len());
                         self.chunk = &[];
                         return None;
                     }
@@ -344,8 +365,10 @@ impl Iterator for Feed<'_, '_> {
                     }
                 }
             }
-            if self.chunk.is_empty() && decoder.tail_start < decoder.tail.len() {
+            let partial_len = decoder.tail.len() - decoder.tail_start;
+            if self.chunk.is_empty() && partial_len > 0 {
                 // Still partial: nothing more until the next chunk.
+                decoder.tail_room = room(&decoder.interpreter, partial_len);
                 return None;
             }
         }
@@ -355,7 +378,26 @@ impl Iterator for Feed<'_, '_> {
 impl Drop for Feed<'_, '_> {
     fn drop(&mut self) {
         // Whatever was not decoded yet waits for the next call.
-        self.decoder.tail.extend_from_slice(self.chunk);
+        if !self.chunk.is_empty() {
+            self.decoder.tail.extend_from_slice(self.chunk);
+            // The tail may now hold complete lines: decode it next time.
+            self.decoder.tail_room = 0;
+        }
+    }
+}
+
+/// [`Interpreter::room`] after a `Partial` left `partial_len` bytes, as kept.
+fn room(interpreter: &Interpreter, partial_len: usize) -> u32 {
+    clamp_limit(interpreter.room(partial_len))
+}
+
+/// Whether `chunk` holds a CR or LF. A plain loop for short chunks: `memchr2`'s setup costs
+/// more than it saves on them.
+fn has_line_end(chunk: &[u8]) -> bool {
+    if chunk.len() < 32 {
+        chunk.iter().any(|&b| b == b'\n' || b == b'\r')
+    } else {
+        memchr::memchr2(b'\n', b'\r', chunk).is_some()
     }
 }
 
