@@ -278,6 +278,7 @@ impl<'c> Utf8Prefix<'c> {
 impl Iterator for Feed<'_, '_> {
     type Item = Result<Event, DecodeError>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         let decoder = &mut *self.decoder;
         let len = self.chunk.len();
@@ -291,6 +292,15 @@ impl Iterator for Feed<'_, '_> {
             self.chunk = &[];
             return None;
         }
+        self.decode_next()
+    }
+}
+
+impl Feed<'_, '_> {
+    /// [`Feed::next`] when the chunk has lines to decode.
+    #[inline(never)]
+    fn decode_next(&mut self) -> Option<Result<Event, DecodeError>> {
+        let decoder = &mut *self.decoder;
         decoder.tail_room = 0;
         loop {
             if decoder.tail_start == decoder.tail.len() {
@@ -391,13 +401,23 @@ fn room(interpreter: &Interpreter, partial_len: usize) -> u32 {
     clamp_limit(interpreter.room(partial_len))
 }
 
-/// Whether `chunk` holds a CR or LF. A plain loop for short chunks: `memchr2`'s setup costs
-/// more than it saves on them.
+/// Whether `chunk` holds a CR or LF. Eight bytes at a time for short chunks: `memchr2`'s
+/// setup costs more than it saves on them.
 fn has_line_end(chunk: &[u8]) -> bool {
-    if chunk.len() < 32 {
-        chunk.iter().any(|&b| b == b'\n' || b == b'\r')
-    } else {
-        memchr::memchr2(b'\n', b'\r', chunk).is_some()
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    /// Whether a byte of `word` is LF or CR (the classic exact zero-byte test).
+    fn any_line_end(word: &[u8]) -> bool {
+        let word = u64::from_ne_bytes(word.try_into().unwrap_or([0; 8]));
+        let lf = word ^ (ONES * u64::from(b'\n'));
+        let cr = word ^ (ONES * u64::from(b'\r'));
+        ((lf.wrapping_sub(ONES) & !lf) | (cr.wrapping_sub(ONES) & !cr)) & (ONES << 7) != 0
+    }
+    match chunk.len() {
+        0..=7 => chunk.iter().any(|&b| b == b'\n' || b == b'\r'),
+        8..=31 => {
+            chunk.chunks_exact(8).any(any_line_end) || any_line_end(&chunk[chunk.len() - 8..])
+        }
+        _ => memchr::memchr2(b'\n', b'\r', chunk).is_some(),
     }
 }
 
@@ -417,5 +437,29 @@ fn release(buffer: &mut Vec<u8>) {
     buffer.clear();
     if buffer.capacity() > KEEP_CAPACITY {
         *buffer = Vec::new();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_line_end;
+
+    #[test]
+    fn has_line_end_finds_cr_and_lf_anywhere_and_nothing_else() {
+        // Neighbours of CR and LF, and bytes whose borrow could leak into the next lane.
+        let fillers = [b'a', 0x00, 0x01, 0x09, 0x0B, 0x0C, 0x0E, 0x8A, 0x8D, 0xFF];
+        for len in 0..70 {
+            for filler in fillers {
+                let mut chunk = alloc::vec![filler; len];
+                assert!(!has_line_end(&chunk), "{filler:#x} x {len}");
+                for at in 0..len {
+                    for end in [b'\n', b'\r'] {
+                        chunk[at] = end;
+                        assert!(has_line_end(&chunk), "{end} at {at} of {len}");
+                        chunk[at] = filler;
+                    }
+                }
+            }
+        }
     }
 }
