@@ -7,15 +7,20 @@ use bytes::{Buf, Bytes, BytesMut};
 use super::dispatch::{into_string, Interpreter, Step};
 use crate::{DecodeError, Event, Item, Limits};
 
-/// The data of the event being built.
-#[derive(Debug, Clone, Default)]
+/// The data of the event being built. Two variants (no data is an empty `One`) make it
+/// no bigger than a `Bytes`.
+#[derive(Debug, Clone)]
 enum Data {
-    #[default]
-    None,
-    /// One line: a slice of the input, never copied.
+    /// One line (or none, empty): a slice of the input, never copied.
     One(Bytes),
     /// Several lines, joined.
     Many(Vec<u8>),
+}
+
+impl Default for Data {
+    fn default() -> Self {
+        Data::One(Bytes::new())
+    }
 }
 
 /// The bytes tier: decodes out of a [`BytesMut`] you read into, yielding events whose data is
@@ -54,7 +59,7 @@ impl BytesDecoder {
     pub const fn with_limits(limits: Limits) -> Self {
         BytesDecoder {
             interpreter: Interpreter::new(limits),
-            data: Data::None,
+            data: Data::One(Bytes::new()),
         }
     }
 
@@ -76,7 +81,7 @@ impl BytesDecoder {
     /// The stream ended: see [`Decoder::finish`](crate::Decoder::finish). Clear your buffer too.
     pub fn finish(&mut self) {
         self.interpreter.end_stream();
-        self.data = Data::None;
+        self.data = Data::default();
     }
 
     /// Decodes from `buf`, removing what it used from its front; `None` means more bytes are
@@ -96,7 +101,7 @@ impl BytesDecoder {
             let item = match step {
                 Err(error) => {
                     buf.advance(at);
-                    self.data = Data::None;
+                    self.data = Data::default();
                     return Err(error);
                 }
                 Ok(Step::Partial { consumed }) => {
@@ -117,14 +122,9 @@ impl BytesDecoder {
                                 joined.extend_from_slice(value);
                                 Data::Many(joined)
                             }
-                            // `None` cannot precede a later line; joining nothing is harmless.
-                            first @ (Data::One(_) | Data::None) => {
-                                let first: &[u8] = match &first {
-                                    Data::One(line) => line,
-                                    _ => &[],
-                                };
+                            Data::One(first) => {
                                 let mut joined = Vec::with_capacity(first.len() + 1 + value.len());
-                                joined.extend_from_slice(first);
+                                joined.extend_from_slice(&first);
                                 joined.push(b'\n');
                                 joined.extend_from_slice(value);
                                 Data::Many(joined)
@@ -148,7 +148,6 @@ impl BytesDecoder {
                 Ok(Step::Dispatch { next }) => {
                     buf.advance(next);
                     let data = match core::mem::take(&mut self.data) {
-                        Data::None => Bytes::new(),
                         Data::One(line) => utf8(line),
                         Data::Many(joined) => Bytes::from(into_string(joined)),
                     };

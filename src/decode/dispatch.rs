@@ -88,26 +88,43 @@ pub(crate) enum Step {
 }
 
 /// Applies the spec to lines. The tier owns the data buffer, in whatever form it likes.
+///
+/// Kept small (it is most of every stateful decoder): `u32` lengths (limits above 4 GiB act as
+/// 4 GiB, as in the scanner), flag bits, one buffer for the block's `id` and `event` values.
 #[derive(Debug, Clone)]
 pub(crate) struct Interpreter {
     scanner: LineScanner,
     /// The scanner's limit too, for [`Interpreter::room`].
     max_line_len: u32,
-    max_event_len: usize,
-    /// Bytes of the current block so far; 0 when no block has started.
-    block_len: usize,
-    /// An over-long event is being dropped, through its blank line.
-    discarding: bool,
-    /// The block has an `id` field: `id_buf` holds its value.
-    id_set: bool,
-    data_lines: usize,
-    type_buf: Vec<u8>,
-    /// Kept across blocks so an `id` per event does not allocate.
-    id_buf: Vec<u8>,
+    max_event_len: u32,
+    /// Bytes of the current block so far, at most `u32::MAX` (then over any limit); 0 when no
+    /// block has started.
+    block_len: u32,
+    /// `fields[..id_len]` is the block's `id` value (when [`ID_SET`]).
+    id_len: u32,
+    flags: u8,
+    /// The block's `id` value, then its `event` value: kept across blocks, so an `id` and an
+    /// `event` per event do not allocate.
+    fields: Vec<u8>,
     last_event_id: Option<Arc<str>>,
     /// The last custom event type, reused while it repeats.
     last_type: Option<Arc<str>>,
-    reconnection_time: Option<u64>,
+    /// Valid when [`HAS_RETRY`].
+    reconnection_time: u64,
+}
+
+/// An over-long event is being dropped, through its blank line.
+const DISCARDING: u8 = 1;
+/// The block has an `id` field.
+const ID_SET: u8 = 2;
+/// The block has a `data` field.
+const HAS_DATA: u8 = 4;
+/// A `retry` field set the reconnection time.
+const HAS_RETRY: u8 = 8;
+
+/// A length as the interpreter keeps it: at most `u32::MAX`.
+fn clamp(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(u32::MAX)
 }
 
 impl Interpreter {
@@ -115,16 +132,14 @@ impl Interpreter {
         Interpreter {
             scanner: LineScanner::new(limits.max_line_len()),
             max_line_len: clamp_limit(limits.max_line_len()),
-            max_event_len: limits.max_event_len(),
+            max_event_len: clamp_limit(limits.max_event_len()),
             block_len: 0,
-            discarding: false,
-            id_set: false,
-            data_lines: 0,
-            type_buf: Vec::new(),
-            id_buf: Vec::new(),
+            id_len: 0,
+            flags: 0,
+            fields: Vec::new(),
             last_event_id: None,
             last_type: None,
-            reconnection_time: None,
+            reconnection_time: 0,
         }
     }
 
@@ -142,29 +157,33 @@ impl Interpreter {
     }
 
     pub(crate) fn reconnection_time(&self) -> Option<u64> {
-        self.reconnection_time
+        (self.flags & HAS_RETRY != 0).then_some(self.reconnection_time)
     }
 
     /// The stream ended: drop the unfinished event and expect a new stream, keeping what the
     /// spec keeps across reconnections (last event ID, reconnection time).
     pub(crate) fn end_stream(&mut self) {
         self.scanner.reset();
-        self.discarding = false;
+        self.flags &= !DISCARDING;
         self.drop_block();
     }
 
     fn drop_block(&mut self) {
         self.block_len = 0;
-        self.data_lines = 0;
-        self.type_buf.clear();
-        self.id_set = false;
+        self.flags &= !(ID_SET | HAS_DATA);
+        self.clear_fields();
+    }
+
+    fn clear_fields(&mut self) {
+        self.id_len = 0;
+        self.fields.clear();
     }
 
     fn event_too_long(&mut self) -> DecodeError {
         self.drop_block();
-        self.discarding = true;
+        self.flags |= DISCARDING;
         DecodeError::EventTooLong {
-            limit: self.max_event_len,
+            limit: self.max_event_len as usize,
         }
     }
 
@@ -188,10 +207,10 @@ impl Interpreter {
                 Ok(scan) => scan,
                 Err(error) => {
                     self.drop_block();
-                    if self.discarding {
+                    if self.flags & DISCARDING != 0 {
                         continue;
                     }
-                    self.discarding = true;
+                    self.flags |= DISCARDING;
                     return Err(error);
                 }
             };
@@ -206,45 +225,42 @@ impl Interpreter {
             let line_at = *at;
             let next = line_at + consumed;
             *at = next;
-            if start == end {
-                if self.discarding {
-                    self.discarding = false;
-                    continue;
+            if self.flags & DISCARDING != 0 {
+                if start == end {
+                    self.flags &= !DISCARDING;
                 }
+                continue;
+            }
+            if start == end {
                 self.block_len = 0;
-                if self.data_lines > 0 {
+                if self.flags & HAS_DATA != 0 {
                     return Ok(Step::Dispatch { next });
                 }
                 // Nothing fires, but the ID buffer still becomes the last event ID.
                 self.take_id();
-                self.type_buf.clear();
+                self.clear_fields();
                 continue;
             }
-            if self.discarding {
-                continue;
-            }
-            let line_end = if self.block_len == 0 {
-                end - start
+            let block_len = self.block_len as usize;
+            let (line_end, block_len) = if block_len == 0 {
+                (end - start, consumed - start)
             } else {
-                self.block_len + end
+                (block_len + end, block_len + consumed)
             };
-            if line_end > self.max_event_len {
+            if line_end > self.max_event_len as usize {
                 return Err(self.event_too_long());
             }
-            self.block_len = if self.block_len == 0 {
-                consumed - start
-            } else {
-                self.block_len + consumed
-            };
+            self.block_len = clamp(block_len);
             let line = &rest[start..end];
             // Values are suffixes of their line: their range follows from their length.
             let value_range = |value: &[u8]| line_at + end - value.len()..line_at + end;
             match Line::parse(line) {
                 Line::Data(value) => {
-                    self.data_lines += 1;
+                    let first = self.flags & HAS_DATA == 0;
+                    self.flags |= HAS_DATA;
                     return Ok(Step::Data {
                         value: value_range(value),
-                        first: self.data_lines == 1,
+                        first,
                         next,
                     });
                 }
@@ -257,23 +273,41 @@ impl Interpreter {
                     }
                 }
                 Line::Retry(ms) => {
-                    self.reconnection_time = Some(ms);
+                    self.reconnection_time = ms;
+                    self.flags |= HAS_RETRY;
                     if report {
                         return Ok(Step::Retry { ms, next });
                     }
                 }
                 Line::Event(value) => {
-                    self.type_buf.clear();
-                    self.type_buf.extend_from_slice(value);
+                    self.fields.truncate(self.id_len as usize);
+                    self.fields.extend_from_slice(value);
                 }
-                Line::Id(value) => {
-                    self.id_set = true;
-                    self.id_buf.clear();
-                    self.id_buf.extend_from_slice(value);
-                }
+                Line::Id(value) => self.set_id(value),
                 Line::Blank | Line::Ignored { .. } => {}
             }
         }
+    }
+
+    /// The block's `id` value becomes `value`, before the `event` value if there is one.
+    #[inline]
+    fn set_id(&mut self, value: &[u8]) {
+        if self.fields.len() == self.id_len as usize {
+            self.fields.clear();
+            self.fields.extend_from_slice(value);
+        } else {
+            self.replace_id(value);
+        }
+        // A line's length, at most the scanner's `u32` limit.
+        self.id_len = clamp(value.len());
+        self.flags |= ID_SET;
+    }
+
+    /// An `id` after an `event` in one block (servers send `id` first).
+    #[cold]
+    fn replace_id(&mut self, value: &[u8]) {
+        self.fields
+            .splice(..self.id_len as usize, value.iter().copied());
     }
 
     /// No complete line in `input[at..]`: check the event limit against the partial line.
@@ -290,12 +324,13 @@ impl Interpreter {
         } else {
             input.len() - next
         };
+        let discarding = self.flags & DISCARDING != 0;
         // What the scanner consumed without completing a line (the LF of a CRLF split across
         // chunks) belongs to the block, as it does when the line completes.
-        if self.block_len != 0 && !self.discarding {
-            self.block_len += consumed;
+        if self.block_len != 0 && !discarding {
+            self.block_len = clamp(self.block_len as usize + consumed);
         }
-        if partial_len > 0 && self.discarding {
+        if partial_len > 0 && discarding {
             self.scanner.discard_line();
             return Ok(Step::Partial {
                 consumed: input.len(),
@@ -305,9 +340,9 @@ impl Interpreter {
             let block_len = if self.block_len == 0 {
                 partial_len
             } else {
-                self.block_len + partial_len
+                self.block_len as usize + partial_len
             };
-            if block_len > self.max_event_len {
+            if block_len > self.max_event_len as usize {
                 self.scanner.discard_line();
                 *at = input.len();
                 return Err(self.event_too_long());
@@ -321,29 +356,29 @@ impl Interpreter {
     /// than return `Partial` again (hit a limit). Such bytes need not be decoded as they
     /// come: the scanner searches them once the line ends.
     pub(crate) fn room(&self, partial_len: usize) -> usize {
-        if self.scanner.awaiting_bom() || self.discarding {
+        if self.scanner.awaiting_bom() || self.flags & DISCARDING != 0 {
             return 0;
         }
         let line = (self.max_line_len as usize).saturating_sub(partial_len);
-        let event = self
-            .max_event_len
-            .saturating_sub(self.block_len.saturating_add(partial_len));
+        let event = (self.max_event_len as usize)
+            .saturating_sub((self.block_len as usize).saturating_add(partial_len));
         line.min(event)
     }
 
-    /// The last event ID buffer becomes the last event ID (the spec's first dispatch step).
+    /// The block's `id` value becomes the last event ID (the spec's first dispatch step).
     /// Inlined: most blocks have no `id`, and then this is one test.
     #[inline]
     fn take_id(&mut self) {
-        if self.id_set {
+        if self.flags & ID_SET != 0 {
             self.take_id_set();
         }
     }
 
     fn take_id_set(&mut self) {
-        self.id_set = false;
-        if self.id_buf.as_slice() != self.last_event_id().as_bytes() {
-            self.last_event_id = (!self.id_buf.is_empty()).then(|| shared(&self.id_buf));
+        self.flags &= !ID_SET;
+        let id = &self.fields[..self.id_len as usize];
+        if id != self.last_event_id().as_bytes() {
+            self.last_event_id = (!id.is_empty()).then(|| shared(id));
         }
     }
 
@@ -351,8 +386,8 @@ impl Interpreter {
     #[inline]
     pub(crate) fn dispatch<D>(&mut self, data: D) -> Event<D> {
         self.take_id();
-        self.data_lines = 0;
-        let event_type = if self.type_buf.is_empty() {
+        self.flags &= !HAS_DATA;
+        let event_type = if self.fields.is_empty() {
             None
         } else {
             self.take_type()
@@ -364,23 +399,23 @@ impl Interpreter {
         }
     }
 
-    /// The event type buffer (not empty) as the event's type, shared while it repeats.
+    /// The block's `event` value (if not empty) as the event's type, shared while it repeats;
+    /// clears the block's fields.
     fn take_type(&mut self) -> Option<Arc<str>> {
-        let event_type = if self.type_buf == b"message" {
+        let value = &self.fields[self.id_len as usize..];
+        let event_type = if value.is_empty() || value == b"message" {
             None
         } else {
             match &self.last_type {
-                Some(cached) if cached.as_bytes() == self.type_buf.as_slice() => {
-                    Some(cached.clone())
-                }
+                Some(cached) if cached.as_bytes() == value => Some(cached.clone()),
                 _ => {
-                    let fresh = shared(&self.type_buf);
+                    let fresh = shared(value);
                     self.last_type = Some(fresh.clone());
                     Some(fresh)
                 }
             }
         };
-        self.type_buf.clear();
+        self.clear_fields();
         event_type
     }
 }
