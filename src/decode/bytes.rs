@@ -109,11 +109,13 @@ impl BytesDecoder {
                     return Ok(None);
                 }
                 Ok(Step::Data { value, first, next }) => {
+                    // What is not split off stays in `buf` until the item returns: one
+                    // `advance` per item, not one per line.
                     if first {
                         // One reference count taken (not three): split exactly the value.
                         buf.advance(value.start);
                         self.data = Data::One(buf.split_to(value.len()).freeze());
-                        buf.advance(next - value.end);
+                        at = next - value.end;
                     } else {
                         let value = &buf[value];
                         self.data = match core::mem::take(&mut self.data) {
@@ -130,9 +132,8 @@ impl BytesDecoder {
                                 Data::Many(joined)
                             }
                         };
-                        buf.advance(next);
+                        at = next;
                     }
-                    at = 0;
                     continue;
                 }
                 Ok(Step::Comment { text, next }) => {
