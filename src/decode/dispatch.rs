@@ -242,11 +242,10 @@ impl Interpreter {
                 continue;
             }
             let block_len = self.block_len as usize;
-            let (line_end, block_len) = if block_len == 0 {
-                (end - start, consumed - start)
-            } else {
-                (block_len + end, block_len + consumed)
-            };
+            // A block starts with its first line's content (after a BOM or an LF the scanner
+            // skipped); later lines count from the block's start.
+            let begin = if block_len == 0 { start } else { 0 };
+            let (line_end, block_len) = (block_len + end - begin, block_len + consumed - begin);
             if line_end > self.max_event_len as usize {
                 return Err(self.event_too_long());
             }
