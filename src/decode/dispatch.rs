@@ -326,7 +326,7 @@ impl Interpreter {
         let discarding = self.flags & DISCARDING != 0;
         // What the scanner consumed without completing a line (the LF of a CRLF split across
         // chunks) belongs to the block, as it does when the line completes.
-        if self.block_len != 0 && !discarding {
+        if consumed != 0 && self.block_len != 0 && !discarding {
             self.block_len = clamp(self.block_len as usize + consumed);
         }
         if partial_len > 0 && discarding {

@@ -47,6 +47,9 @@ pub struct Decoder {
     /// Bytes without a line end that may be appended to the tail's partial line without
     /// decoding it (see [`Interpreter::room`]); 0 when the tail must be decoded.
     tail_room: u32,
+    /// `data` holds several lines (else at most the block's first, copied there when the
+    /// input was consumed past it).
+    joined: bool,
 }
 
 impl Decoder {
@@ -64,6 +67,7 @@ impl Decoder {
             tail: Vec::new(),
             tail_start: 0,
             tail_room: 0,
+            joined: false,
         }
     }
 
@@ -89,6 +93,7 @@ impl Decoder {
         self.interpreter.end_stream();
         self.pos = 0;
         release(&mut self.data);
+        self.joined = false;
         release(&mut self.tail);
         self.tail_start = 0;
         self.tail_room = 0;
@@ -145,7 +150,7 @@ impl Decoder {
         // straight into the event's `String` (no growth, no second copy).
         let mut first: Option<Range<usize>> = None;
         loop {
-            let (item, consumed) = match self.interpreter.step(input, &mut at, report) {
+            let (status, consumed) = match self.interpreter.step(input, &mut at, report) {
                 Ok(Step::Data {
                     value, first: true, ..
                 }) => {
@@ -157,6 +162,7 @@ impl Decoder {
                     if let Some(first) = first.take() {
                         self.data.extend_from_slice(&input[first]);
                     }
+                    self.joined = true;
                     self.data.push(b'\n');
                     self.data.extend_from_slice(&input[value]);
                     continue;
@@ -167,14 +173,18 @@ impl Decoder {
                             Some(prefix) => prefix.string(input, first),
                             None => to_string(&input[first]),
                         },
-                        // A huge buffer would be freed anyway: hand it over instead of copying.
-                        None if self.data.capacity() > KEEP_CAPACITY => {
-                            into_string(core::mem::take(&mut self.data))
-                        }
-                        None => {
+                        // Joined lines are copied out exactly; the buffer stays for the next
+                        // event's. One line was copied exactly already, and a huge buffer would
+                        // be freed anyway: hand those over.
+                        None if self.joined && self.data.capacity() <= KEEP_CAPACITY => {
+                            self.joined = false;
                             let data = to_string(&self.data);
                             self.data.clear();
                             data
+                        }
+                        None => {
+                            self.joined = false;
+                            into_string(core::mem::take(&mut self.data))
                         }
                     };
                     self.pos = 0;
@@ -185,25 +195,22 @@ impl Decoder {
                 }
                 Err(error) => {
                     self.pos = at;
+                    self.joined = false;
                     release(&mut self.data);
                     return Err(error);
                 }
-                Ok(Step::Partial { consumed }) => (None, consumed),
-                Ok(Step::Comment { text, next }) => (Some(Item::Comment(&input[text])), next),
-                Ok(Step::Retry { ms, next }) => (Some(Item::Retry(ms)), next),
+                Ok(Step::Partial { consumed }) => (Status::Partial, consumed),
+                Ok(Step::Comment { text, next }) => {
+                    (Status::Complete(Item::Comment(&input[text])), next)
+                }
+                Ok(Step::Retry { ms, next }) => (Status::Complete(Item::Retry(ms)), next),
             };
             // The input is consumed past the first data line: keep a copy.
             if let Some(first) = first {
                 self.data.extend_from_slice(&input[first]);
             }
             self.pos = 0;
-            return Ok(Decoded {
-                consumed,
-                status: match item {
-                    Some(item) => Status::Complete(item),
-                    None => Status::Partial,
-                },
-            });
+            return Ok(Decoded { consumed, status });
         }
     }
 
