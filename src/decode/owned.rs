@@ -295,7 +295,11 @@ impl Iterator for Feed<'_, '_> {
         let len = self.chunk.len();
         // The chunk only continues the tail's partial line (small chunks mostly do): append it;
         // the scanner searches it when the line ends.
-        if decoder.tail_room != 0 && len <= decoder.tail_room as usize && !has_line_end(self.chunk)
+        // (Only small chunks: a big one is searched by the scanner as it comes, once.)
+        if decoder.tail_room != 0
+            && len < SPLIT_CHUNK
+            && len <= decoder.tail_room as usize
+            && !has_line_end(self.chunk)
         {
             decoder.tail.extend_from_slice(self.chunk);
             // At most `tail_room`, a `u32`.
@@ -351,7 +355,10 @@ impl Feed<'_, '_> {
                 let take = if self.chunk.len() < SPLIT_CHUNK {
                     self.chunk.len()
                 } else {
-                    match memchr::memchr2(b'\n', b'\r', self.chunk) {
+                    // Only the chunk's head is searched: a line longer than that (a huge
+                    // one) takes the whole chunk, which the scanner then searches once.
+                    let head = &self.chunk[..SPLIT_CHUNK];
+                    match memchr::memchr2(b'\n', b'\r', head) {
                         Some(end) => line_end(self.chunk, end),
                         None => self.chunk.len(),
                     }
@@ -432,8 +439,9 @@ fn has_line_end(chunk: &[u8]) -> bool {
     }
 }
 
-/// Chunks at least this long continue a partial line by moving only its end to the tail.
-const SPLIT_CHUNK: usize = 256;
+/// Chunks at least this long continue a partial line by moving only its end (if it ends in
+/// the chunk's first `SPLIT_CHUNK` bytes) to the tail.
+const SPLIT_CHUNK: usize = 512;
 
 /// Where the line whose terminator is at `chunk[end]` ends, its terminator included.
 fn line_end(chunk: &[u8], end: usize) -> usize {
@@ -453,7 +461,52 @@ fn release(buffer: &mut Vec<u8>) {
 
 #[cfg(test)]
 mod tests {
-    use super::has_line_end;
+    use super::{has_line_end, Decoder, SPLIT_CHUNK};
+    use alloc::{string::String, vec::Vec};
+
+    fn events(chunks: impl Iterator<Item = Vec<u8>>) -> Vec<(String, String, String)> {
+        let mut decoder = Decoder::new();
+        let mut events = Vec::new();
+        for chunk in chunks {
+            for event in decoder.feed(&chunk) {
+                let event = event.unwrap();
+                let (kind, id) = (event.event_type().into(), event.last_event_id().into());
+                events.push((kind, event.into_data(), id));
+            }
+        }
+        events
+    }
+
+    /// Partial lines that end before, at and after the part of a big chunk searched for their
+    /// end, followed by more lines in the same chunk; UTF-8 split across chunks.
+    #[test]
+    fn feed_in_big_chunks_equals_feed_whole() {
+        let mut stream = Vec::new();
+        for (i, len) in [1, 70, SPLIT_CHUNK - 8, SPLIT_CHUNK, SPLIT_CHUNK + 3, 3000]
+            .into_iter()
+            .cycle()
+            .take(40)
+            .enumerate()
+        {
+            stream.extend_from_slice(alloc::format!("id: {i}\r\nevent: e{}\r\n", i % 3).as_bytes());
+            for line in 0..i % 3 + 1 {
+                stream.extend_from_slice(b"data: ");
+                // Valid two-byte characters (split by some chunkings), ASCII, invalid bytes.
+                let unit: &[u8] = [&b"\xC3\xA9"[..], b"x", b"\xFF"][(i + line) % 3];
+                for _ in 0..len {
+                    stream.extend_from_slice(unit);
+                }
+                stream.extend_from_slice(if i % 2 == 0 { b"\n" } else { b"\r" });
+            }
+            stream.extend_from_slice(b"\r\n");
+        }
+        let whole = events(core::iter::once(stream.clone()));
+        assert_eq!(whole.len(), 40);
+        for size in [SPLIT_CHUNK - 1, SPLIT_CHUNK, 700, 1000, 4096] {
+            let chunked = events(stream.chunks(size).map(<[u8]>::to_vec));
+            assert!(chunked == whole, "chunks of {size}");
+        }
+    }
 
     #[test]
     fn has_line_end_finds_cr_and_lf_anywhere_and_nothing_else() {
