@@ -321,10 +321,18 @@ impl Feed<'_, '_> {
             if decoder.tail_start == decoder.tail.len() {
                 if !decoder.tail.is_empty() {
                     decoder.tail_start = 0;
-                    release(&mut decoder.tail);
+                    // A huge line's buffer is kept for the chunk's partial line, if it ends in
+                    // one: huge lines come in a row. It goes once a smaller line used it, or
+                    // when a chunk ends with its line.
+                    if decoder.tail.len() > KEEP_CAPACITY {
+                        decoder.tail.clear();
+                    } else {
+                        release(&mut decoder.tail);
+                    }
                 }
                 // The common case: lines straight out of the chunk, no copy.
                 if self.chunk.is_empty() {
+                    release(&mut decoder.tail);
                     return None;
                 }
                 let decoded =
