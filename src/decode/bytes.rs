@@ -137,10 +137,11 @@ impl BytesDecoder {
                     continue;
                 }
                 Ok(Step::Comment { text, next }) => {
-                    buf.advance(text.start);
-                    let text_bytes = buf.split_to(text.len()).freeze();
-                    buf.advance(next - text.end);
-                    Item::Comment(text_bytes)
+                    // Split off through the line end, then trim: one `advance` of `buf` fewer.
+                    let mut line = buf.split_to(next);
+                    line.truncate(text.end);
+                    line.advance(text.start);
+                    Item::Comment(line.freeze())
                 }
                 Ok(Step::Retry { ms, next }) => {
                     buf.advance(next);
