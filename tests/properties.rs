@@ -83,6 +83,18 @@ fn sizes() -> impl Strategy<Value = Vec<usize>> {
     proptest::collection::vec(0usize..40, 0..6)
 }
 
+/// A long stream (several SSE-shaped ones joined), so that chunks of hundreds of bytes hold
+/// many lines: the owned tier then checks a chunk's UTF-8 once and splits a partial line off
+/// big chunks, paths the short streams above never reach.
+fn long_stream() -> impl Strategy<Value = Vec<u8>> {
+    proptest::collection::vec(stream(), 1..24).prop_map(|streams| streams.concat())
+}
+
+/// Chunk sizes around and above the owned tier's split threshold (256 bytes).
+fn big_sizes() -> impl Strategy<Value = Vec<usize>> {
+    proptest::collection::vec(prop_oneof![0usize..40, 200usize..1200], 1..6)
+}
+
 /// Limits from 0 up, or none.
 fn limit() -> impl Strategy<Value = usize> {
     prop_oneof![4 => 0usize..48, 1 => Just(usize::MAX)]
@@ -110,6 +122,17 @@ proptest! {
     #[test]
     fn chunked_equals_one_shot(stream in stream(), sizes in sizes(), limits in limits()) {
         checks::check_chunked(&case(&stream, &sizes, limits));
+    }
+
+    #[test]
+    fn long_streams_in_big_chunks_equal_one_shot_and_the_reference(
+        stream in long_stream(),
+        sizes in big_sizes(),
+        limits in limits(),
+    ) {
+        let case = case(&stream, &sizes, limits);
+        checks::check_chunked(&case);
+        checks::check_reference(&stream, &case.cuts);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use alloc::{string::String, sync::Arc, vec::Vec};
 use core::ops::Range;
 
-use super::scan::{LineScanner, Scan};
+use super::scan::{clamp_limit, LineScanner, Scan};
 use crate::{DecodeError, Limits, Line};
 
 /// A dispatched event, as an `EventSource` would fire it.
@@ -69,12 +69,12 @@ impl Event<bytes::Bytes> {
 /// What a stateful tier must act on. Ranges are relative to the input of [`Interpreter::step`].
 #[derive(Debug)]
 pub(crate) enum Step {
-    /// A `data` line; `first` if it is the event's first. Only the bytes tier asks for these
-    /// (the owned tier has the interpreter append data itself).
-    #[cfg_attr(not(feature = "bytes"), allow(dead_code))]
+    /// A `data` line; `first` if it is the event's first.
     Data {
         value: Range<usize>,
         first: bool,
+        /// Only the bytes tier needs it (the owned tier consumes lines in batches).
+        #[cfg_attr(not(feature = "bytes"), allow(dead_code))]
         next: usize,
     },
     /// A comment line.
@@ -88,40 +88,58 @@ pub(crate) enum Step {
 }
 
 /// Applies the spec to lines. The tier owns the data buffer, in whatever form it likes.
+///
+/// Kept small (it is most of every stateful decoder): `u32` lengths (limits above 4 GiB act as
+/// 4 GiB, as in the scanner), flag bits, one buffer for the block's `id` and `event` values.
 #[derive(Debug, Clone)]
 pub(crate) struct Interpreter {
     scanner: LineScanner,
-    max_event_len: usize,
-    /// Bytes of the current block so far; 0 when no block has started.
-    block_len: usize,
-    /// An over-long event is being dropped, through its blank line.
-    discarding: bool,
-    /// The block has an `id` field: `id_buf` holds its value.
-    id_set: bool,
-    data_lines: usize,
-    type_buf: Vec<u8>,
-    /// Kept across blocks so an `id` per event does not allocate.
-    id_buf: Vec<u8>,
+    /// The scanner's limit too, for [`Interpreter::room`].
+    max_line_len: u32,
+    max_event_len: u32,
+    /// Bytes of the current block so far, at most `u32::MAX` (then over any limit); 0 when no
+    /// block has started.
+    block_len: u32,
+    /// `fields[..id_len]` is the block's `id` value (when [`ID_SET`]).
+    id_len: u32,
+    flags: u8,
+    /// The block's `id` value, then its `event` value: kept across blocks, so an `id` and an
+    /// `event` per event do not allocate.
+    fields: Vec<u8>,
     last_event_id: Option<Arc<str>>,
     /// The last custom event type, reused while it repeats.
     last_type: Option<Arc<str>>,
-    reconnection_time: Option<u64>,
+    /// Valid when [`HAS_RETRY`].
+    reconnection_time: u64,
+}
+
+/// An over-long event is being dropped, through its blank line.
+const DISCARDING: u8 = 1;
+/// The block has an `id` field.
+const ID_SET: u8 = 2;
+/// The block has a `data` field.
+const HAS_DATA: u8 = 4;
+/// A `retry` field set the reconnection time.
+const HAS_RETRY: u8 = 8;
+
+/// A length as the interpreter keeps it: at most `u32::MAX`.
+fn clamp(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(u32::MAX)
 }
 
 impl Interpreter {
     pub(crate) const fn new(limits: Limits) -> Self {
         Interpreter {
             scanner: LineScanner::new(limits.max_line_len()),
-            max_event_len: limits.max_event_len(),
+            max_line_len: clamp_limit(limits.max_line_len()),
+            max_event_len: clamp_limit(limits.max_event_len()),
             block_len: 0,
-            discarding: false,
-            id_set: false,
-            data_lines: 0,
-            type_buf: Vec::new(),
-            id_buf: Vec::new(),
+            id_len: 0,
+            flags: 0,
+            fields: Vec::new(),
             last_event_id: None,
             last_type: None,
-            reconnection_time: None,
+            reconnection_time: 0,
         }
     }
 
@@ -139,36 +157,40 @@ impl Interpreter {
     }
 
     pub(crate) fn reconnection_time(&self) -> Option<u64> {
-        self.reconnection_time
+        (self.flags & HAS_RETRY != 0).then_some(self.reconnection_time)
     }
 
     /// The stream ended: drop the unfinished event and expect a new stream, keeping what the
     /// spec keeps across reconnections (last event ID, reconnection time).
     pub(crate) fn end_stream(&mut self) {
         self.scanner.reset();
-        self.discarding = false;
+        self.flags &= !DISCARDING;
         self.drop_block();
     }
 
     fn drop_block(&mut self) {
         self.block_len = 0;
-        self.data_lines = 0;
-        self.type_buf.clear();
-        self.id_set = false;
+        self.flags &= !(ID_SET | HAS_DATA);
+        self.clear_fields();
+    }
+
+    fn clear_fields(&mut self) {
+        self.id_len = 0;
+        self.fields.clear();
     }
 
     fn event_too_long(&mut self) -> DecodeError {
         self.drop_block();
-        self.discarding = true;
+        self.flags |= DISCARDING;
         DecodeError::EventTooLong {
-            limit: self.max_event_len,
+            limit: self.max_event_len as usize,
         }
     }
 
-    /// Processes lines from `input`, starting at `*at`, until one needs the tier's attention.
-    /// `data` lines are appended to `data` when the tier gives one (joined with LF), else
-    /// reported as [`Step::Data`]. Comments and retries are reported only if `report` (a
-    /// retry is applied either way).
+    /// Processes lines from `input`, starting at `*at`, until one needs the tier's attention:
+    /// `data` lines are reported as [`Step::Data`] (the tier joins them, copying as late as
+    /// it can). Comments and retries are reported only if `report` (a retry is applied either
+    /// way).
     ///
     /// On `Err` the block is dropped (the tier drops its data too) and the tier keeps its
     /// position: the next call with the same input goes on after the offending line.
@@ -177,7 +199,6 @@ impl Interpreter {
         &mut self,
         input: &[u8],
         at: &mut usize,
-        mut data: Option<&mut Vec<u8>>,
         report: bool,
     ) -> Result<Step, DecodeError> {
         loop {
@@ -186,10 +207,10 @@ impl Interpreter {
                 Ok(scan) => scan,
                 Err(error) => {
                     self.drop_block();
-                    if self.discarding {
+                    if self.flags & DISCARDING != 0 {
                         continue;
                     }
-                    self.discarding = true;
+                    self.flags |= DISCARDING;
                     return Err(error);
                 }
             };
@@ -204,58 +225,43 @@ impl Interpreter {
             let line_at = *at;
             let next = line_at + consumed;
             *at = next;
-            if start == end {
-                if self.discarding {
-                    self.discarding = false;
-                    continue;
+            if self.flags & DISCARDING != 0 {
+                if start == end {
+                    self.flags &= !DISCARDING;
                 }
+                continue;
+            }
+            if start == end {
                 self.block_len = 0;
-                if self.data_lines > 0 {
+                if self.flags & HAS_DATA != 0 {
                     return Ok(Step::Dispatch { next });
                 }
                 // Nothing fires, but the ID buffer still becomes the last event ID.
                 self.take_id();
-                self.type_buf.clear();
+                self.clear_fields();
                 continue;
             }
-            if self.discarding {
-                continue;
-            }
-            let line_end = if self.block_len == 0 {
-                end - start
-            } else {
-                self.block_len + end
-            };
-            if line_end > self.max_event_len {
+            let block_len = self.block_len as usize;
+            // A block starts with its first line's content (after a BOM or an LF the scanner
+            // skipped); later lines count from the block's start.
+            let begin = if block_len == 0 { start } else { 0 };
+            let (line_end, block_len) = (block_len + end - begin, block_len + consumed - begin);
+            if line_end > self.max_event_len as usize {
                 return Err(self.event_too_long());
             }
-            self.block_len = if self.block_len == 0 {
-                consumed - start
-            } else {
-                self.block_len + consumed
-            };
+            self.block_len = clamp(block_len);
             let line = &rest[start..end];
             // Values are suffixes of their line: their range follows from their length.
             let value_range = |value: &[u8]| line_at + end - value.len()..line_at + end;
             match Line::parse(line) {
                 Line::Data(value) => {
-                    self.data_lines += 1;
-                    let first = self.data_lines == 1;
-                    match data.as_deref_mut() {
-                        Some(buffer) => {
-                            if !first {
-                                buffer.push(b'\n');
-                            }
-                            buffer.extend_from_slice(value);
-                        }
-                        None => {
-                            return Ok(Step::Data {
-                                value: value_range(value),
-                                first,
-                                next,
-                            })
-                        }
-                    }
+                    let first = self.flags & HAS_DATA == 0;
+                    self.flags |= HAS_DATA;
+                    return Ok(Step::Data {
+                        value: value_range(value),
+                        first,
+                        next,
+                    });
                 }
                 Line::Comment(text) => {
                     if report {
@@ -266,23 +272,41 @@ impl Interpreter {
                     }
                 }
                 Line::Retry(ms) => {
-                    self.reconnection_time = Some(ms);
+                    self.reconnection_time = ms;
+                    self.flags |= HAS_RETRY;
                     if report {
                         return Ok(Step::Retry { ms, next });
                     }
                 }
                 Line::Event(value) => {
-                    self.type_buf.clear();
-                    self.type_buf.extend_from_slice(value);
+                    self.fields.truncate(self.id_len as usize);
+                    self.fields.extend_from_slice(value);
                 }
-                Line::Id(value) => {
-                    self.id_set = true;
-                    self.id_buf.clear();
-                    self.id_buf.extend_from_slice(value);
-                }
+                Line::Id(value) => self.set_id(value),
                 Line::Blank | Line::Ignored { .. } => {}
             }
         }
+    }
+
+    /// The block's `id` value becomes `value`, before the `event` value if there is one.
+    #[inline]
+    fn set_id(&mut self, value: &[u8]) {
+        if self.fields.len() == self.id_len as usize {
+            self.fields.clear();
+            self.fields.extend_from_slice(value);
+        } else {
+            self.replace_id(value);
+        }
+        // A line's length, at most the scanner's `u32` limit.
+        self.id_len = clamp(value.len());
+        self.flags |= ID_SET;
+    }
+
+    /// An `id` after an `event` in one block (servers send `id` first).
+    #[cold]
+    fn replace_id(&mut self, value: &[u8]) {
+        self.fields
+            .splice(..self.id_len as usize, value.iter().copied());
     }
 
     /// No complete line in `input[at..]`: check the event limit against the partial line.
@@ -299,12 +323,13 @@ impl Interpreter {
         } else {
             input.len() - next
         };
+        let discarding = self.flags & DISCARDING != 0;
         // What the scanner consumed without completing a line (the LF of a CRLF split across
         // chunks) belongs to the block, as it does when the line completes.
-        if self.block_len != 0 && !self.discarding {
-            self.block_len += consumed;
+        if consumed != 0 && self.block_len != 0 && !discarding {
+            self.block_len = clamp(self.block_len as usize + consumed);
         }
-        if partial_len > 0 && self.discarding {
+        if partial_len > 0 && discarding {
             self.scanner.discard_line();
             return Ok(Step::Partial {
                 consumed: input.len(),
@@ -314,9 +339,9 @@ impl Interpreter {
             let block_len = if self.block_len == 0 {
                 partial_len
             } else {
-                self.block_len + partial_len
+                self.block_len as usize + partial_len
             };
-            if block_len > self.max_event_len {
+            if block_len > self.max_event_len as usize {
                 self.scanner.discard_line();
                 *at = input.len();
                 return Err(self.event_too_long());
@@ -325,41 +350,72 @@ impl Interpreter {
         Ok(Step::Partial { consumed: next })
     }
 
-    /// The last event ID buffer becomes the last event ID (the spec's first dispatch step).
-    fn take_id(&mut self) {
-        if !self.id_set {
-            return;
+    /// After a [`Step::Partial`] that left `partial_len > 0` bytes unconsumed (a partial line):
+    /// how many bytes without a line end may be appended to it before a call could do more
+    /// than return `Partial` again (hit a limit). Such bytes need not be decoded as they
+    /// come: the scanner searches them once the line ends.
+    pub(crate) fn room(&self, partial_len: usize) -> usize {
+        if self.scanner.awaiting_bom() || self.flags & DISCARDING != 0 {
+            return 0;
         }
-        self.id_set = false;
-        if self.id_buf.as_slice() != self.last_event_id().as_bytes() {
-            self.last_event_id = (!self.id_buf.is_empty()).then(|| Arc::from(lossy(&self.id_buf)));
+        let line = (self.max_line_len as usize).saturating_sub(partial_len);
+        let event = (self.max_event_len as usize)
+            .saturating_sub((self.block_len as usize).saturating_add(partial_len));
+        line.min(event)
+    }
+
+    /// The block's `id` value becomes the last event ID (the spec's first dispatch step).
+    /// Inlined: most blocks have no `id`, and then this is one test.
+    #[inline]
+    fn take_id(&mut self) {
+        if self.flags & ID_SET != 0 {
+            self.take_id_set();
+        }
+    }
+
+    fn take_id_set(&mut self) {
+        self.flags &= !ID_SET;
+        let id = &self.fields[..self.id_len as usize];
+        if id != self.last_event_id().as_bytes() {
+            self.last_event_id = (!id.is_empty()).then(|| shared(id));
         }
     }
 
     /// Fires the event whose data the tier took, after a [`Step::Dispatch`].
+    #[inline]
     pub(crate) fn dispatch<D>(&mut self, data: D) -> Event<D> {
         self.take_id();
-        self.data_lines = 0;
-        let event_type = if self.type_buf.is_empty() || self.type_buf == b"message" {
+        self.flags &= !HAS_DATA;
+        let event_type = if self.fields.is_empty() {
             None
         } else {
-            match &self.last_type {
-                Some(cached) if cached.as_bytes() == self.type_buf.as_slice() => {
-                    Some(cached.clone())
-                }
-                _ => {
-                    let fresh: Arc<str> = Arc::from(lossy(&self.type_buf));
-                    self.last_type = Some(fresh.clone());
-                    Some(fresh)
-                }
-            }
+            self.take_type()
         };
-        self.type_buf.clear();
         Event {
             event_type,
             data,
             last_event_id: self.last_event_id.clone(),
         }
+    }
+
+    /// The block's `event` value (if not empty) as the event's type, shared while it repeats;
+    /// clears the block's fields.
+    fn take_type(&mut self) -> Option<Arc<str>> {
+        let value = &self.fields[self.id_len as usize..];
+        let event_type = if value.is_empty() || value == b"message" {
+            None
+        } else {
+            match &self.last_type {
+                Some(cached) if cached.as_bytes() == value => Some(cached.clone()),
+                _ => {
+                    let fresh = shared(value);
+                    self.last_type = Some(fresh.clone());
+                    Some(fresh)
+                }
+            }
+        };
+        self.clear_fields();
+        event_type
     }
 }
 
@@ -368,7 +424,24 @@ fn lossy(bytes: &[u8]) -> alloc::borrow::Cow<'_, str> {
     String::from_utf8_lossy(bytes)
 }
 
+/// A field value as a shared string, invalid UTF-8 replaced with U+FFFD. `from_utf8` first:
+/// on short valid values it is much cheaper than the lossy decoder.
+fn shared(bytes: &[u8]) -> Arc<str> {
+    match core::str::from_utf8(bytes) {
+        Ok(text) => Arc::from(text),
+        Err(_) => Arc::from(lossy(bytes)),
+    }
+}
+
 /// Turns joined data bytes into a `String`, copying only if they are not valid UTF-8.
 pub(crate) fn into_string(data: Vec<u8>) -> String {
     String::from_utf8(data).unwrap_or_else(|error| lossy(error.as_bytes()).into_owned())
+}
+
+/// Copies data bytes into an exactly sized `String` (one allocation, no growth), replacing
+/// invalid UTF-8 with U+FFFD.
+pub(crate) fn to_string(data: &[u8]) -> String {
+    // Validated after the copy: the fresh allocation is word-aligned, which std's validator
+    // runs fastest on.
+    into_string(data.to_vec())
 }

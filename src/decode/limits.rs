@@ -3,8 +3,8 @@
 /// Exceeding a limit yields one [`DecodeError`](crate::DecodeError); the decoder then discards
 /// the rest of the offending line or event and goes on with the next one. The defaults
 /// (16 MiB each) fit real LLM and image streams; lower them for small devices. A line limit
-/// above 4 GiB acts as 4 GiB (and so does an event limit at the event tier): decoders keep
-/// offsets as `u32` to stay small.
+/// above 4 GiB acts as 4 GiB, and so does an event limit: decoders keep offsets and lengths
+/// as `u32` to stay small.
 ///
 /// ```
 /// use sse_wire::Limits;
