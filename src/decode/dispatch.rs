@@ -350,6 +350,19 @@ impl Interpreter {
         Ok(Step::Partial { consumed: next })
     }
 
+    /// The tier appended `len` bytes without a line end (it searched them) to the partial
+    /// line left by a [`Step::Partial`]: the scanner will not search them again.
+    #[inline]
+    pub(crate) fn searched_on(&mut self, len: usize) {
+        self.scanner.also_searched(len);
+    }
+
+    /// The tier searched `len` bytes for line ends itself (see [`LineScanner::count_search`]).
+    #[inline(always)]
+    pub(crate) fn count_search(&mut self, len: usize) {
+        self.scanner.count_search(len);
+    }
+
     /// After a [`Step::Partial`] that left `partial_len > 0` bytes unconsumed (a partial line):
     /// how many bytes without a line end may be appended to it before a call could do more
     /// than return `Partial` again (hit a limit). Such bytes need not be decoded as they

@@ -137,6 +137,33 @@ fn owned_tier_scans_each_byte_once_when_fed_byte_by_byte() {
     assert_eq!(decoder.scanned(), stream.len());
 }
 
+/// Big chunks that continue a partial line: `feed` looks for that line's end itself and
+/// credits the bytes it searched to the scanner, so the count stays exact.
+#[cfg(feature = "alloc")]
+#[test]
+fn owned_feed_searches_each_byte_once_in_big_chunks() {
+    let mut stream = alloc::vec::Vec::new();
+    let mut data_len = 0;
+    for i in 0..200 {
+        let len = 1 + (i * 7919) % 3000;
+        stream.extend_from_slice(b"data: ");
+        stream.resize(stream.len() + len, b'a' + (i % 26) as u8);
+        stream.extend_from_slice(b"\n\n");
+        data_len += len;
+    }
+    for size in [600, 1000, 4096] {
+        let mut decoder = super::Decoder::new();
+        let mut got = 0;
+        for chunk in stream.chunks(size) {
+            for event in decoder.feed(chunk) {
+                got += event.unwrap().data().len();
+            }
+        }
+        assert_eq!(got, data_len, "chunks of {size}");
+        assert_eq!(decoder.scanned(), stream.len(), "chunks of {size}");
+    }
+}
+
 #[cfg(feature = "alloc")]
 #[test]
 fn owned_decoder_lets_go_of_a_huge_event_once_it_is_gone() {

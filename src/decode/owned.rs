@@ -221,9 +221,8 @@ impl Decoder {
     /// Dropping the iterator early keeps the rest of the chunk for the next call: no event is
     /// lost.
     ///
-    /// Time is linear in the bytes fed, at any chunking: a byte is searched for line ends at
-    /// most twice (one continuing a partial line: for where that line ends, then by the line
-    /// scanner).
+    /// Time is linear in the bytes fed, at any chunking: every byte is searched for line ends
+    /// once.
     pub fn feed<'d, 'c>(&'d mut self, chunk: &'c [u8]) -> Feed<'d, 'c> {
         Feed {
             decoder: self,
@@ -293,8 +292,8 @@ impl Iterator for Feed<'_, '_> {
     fn next(&mut self) -> Option<Self::Item> {
         let decoder = &mut *self.decoder;
         let len = self.chunk.len();
-        // The chunk only continues the tail's partial line (small chunks mostly do): append it;
-        // the scanner searches it when the line ends.
+        // The chunk only continues the tail's partial line (small chunks mostly do): append it,
+        // and tell the scanner it was searched.
         // (Only small chunks: a big one is searched by the scanner as it comes, once.)
         if decoder.tail_room != 0
             && len < SPLIT_CHUNK
@@ -302,6 +301,8 @@ impl Iterator for Feed<'_, '_> {
             && !has_line_end(self.chunk)
         {
             decoder.tail.extend_from_slice(self.chunk);
+            decoder.interpreter.count_search(len);
+            decoder.interpreter.searched_on(len);
             // At most `tail_room`, a `u32`.
             decoder.tail_room -= len as u32;
             self.chunk = &[];
@@ -316,6 +317,9 @@ impl Feed<'_, '_> {
     #[inline(never)]
     fn decode_next(&mut self) -> Option<Result<Event, DecodeError>> {
         let decoder = &mut *self.decoder;
+        // Room means the tail is a partial line the scanner searched whole (in plain state):
+        // bytes searched here after it can be credited to the scanner.
+        let mut searched_tail = decoder.tail_room != 0;
         decoder.tail_room = 0;
         loop {
             if decoder.tail_start == decoder.tail.len() {
@@ -358,19 +362,27 @@ impl Feed<'_, '_> {
                 // A line was left partial: the chunk continues it. A big chunk moves only
                 // its part of that line to the tail (through the terminator, and the blank
                 // line after it, so a one-line event dispatches straight from the tail); the
-                // lines after it are decoded out of the chunk. A small chunk is appended whole:
-                // searching it twice would cost more than decoding it from the tail.
+                // lines after it are decoded out of the chunk. A small chunk is appended whole
+                // and decoded from the tail.
                 let take = if self.chunk.len() < SPLIT_CHUNK {
                     self.chunk.len()
                 } else {
                     // Only the chunk's head is searched: a line longer than that (a huge
                     // one) takes the whole chunk, which the scanner then searches once.
                     let head = &self.chunk[..SPLIT_CHUNK];
-                    match memchr::memchr2(b'\n', b'\r', head) {
+                    let found = memchr::memchr2(b'\n', b'\r', head);
+                    let free = found.unwrap_or(SPLIT_CHUNK);
+                    decoder.interpreter.count_search(free);
+                    if searched_tail {
+                        // The line-end-free bytes searched here are not searched again.
+                        decoder.interpreter.searched_on(free);
+                    }
+                    match found {
                         Some(end) => line_end(self.chunk, end),
                         None => self.chunk.len(),
                     }
                 };
+                searched_tail = false;
                 let take = match self.chunk.get(take) {
                     Some(b'\n' | b'\r') => line_end(self.chunk, take),
                     _ => take,

@@ -133,6 +133,24 @@ impl LineScanner {
         self.scan_from = clamp_limit(len);
     }
 
+    /// The tier searched `len` more bytes appended after the partial line and found no line
+    /// end: the next search starts after them, so no byte is searched twice.
+    #[inline]
+    pub(crate) fn also_searched(&mut self, len: usize) {
+        self.scan_from = self.scan_from.saturating_add(clamp_limit(len));
+    }
+
+    /// A tier searched `len` bytes for line ends itself (counted with the scanner's own
+    /// searches in tests, so the linear-time tests see every search).
+    #[inline(always)]
+    pub(crate) fn count_search(&mut self, len: usize) {
+        #[cfg(test)]
+        {
+            self.scanned += len;
+        }
+        let _ = len;
+    }
+
     /// A tier's fast path ended a line on a CR that was the input's last byte: an LF starting
     /// the next input belongs to it.
     #[inline]
