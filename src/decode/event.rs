@@ -241,9 +241,6 @@ impl EventDecoder {
         let max_line = self.scanner.max_line_len();
         let max_event = self.max_event_len as usize;
         let (mut at, mut first) = (*pos, *start);
-        // The block's spans are kept in a local while lines go by: read back from `self` after
-        // field-sized stores, a whole-block copy would stall on store forwarding.
-        let mut block = self.block;
         loop {
             let rest = input.get(at..).unwrap_or_default();
             let (end, next) = match rest.first() {
@@ -262,7 +259,6 @@ impl EventDecoder {
                     ),
                     None if rest.len() <= max_line => {
                         self.scanner.searched(rest.len());
-                        self.block = block;
                         return Some(self.partial(input, first, at));
                     }
                     // Over the line limit: the general loop reports it.
@@ -270,8 +266,8 @@ impl EventDecoder {
                 },
             };
             if end == at {
-                if block.started() {
-                    self.block = BlockInfo::EMPTY;
+                if self.block.started() {
+                    let block = core::mem::replace(&mut self.block, BlockInfo::EMPTY);
                     self.pos = 0;
                     return Some(Ok(Decoded {
                         consumed: next,
@@ -285,17 +281,17 @@ impl EventDecoder {
                 first = next;
                 continue;
             }
-            if !block.started() {
+            if !self.block.started() {
                 first = at;
             }
             if end - first > max_event {
                 // Over the event limit: the general loop reports it.
                 break;
             }
-            block.record(input.get(at..end).unwrap_or_default(), at - first);
+            self.block
+                .record(input.get(at..end).unwrap_or_default(), at - first);
             at = next;
         }
-        self.block = block;
         *pos = at;
         *start = first;
         None
