@@ -113,11 +113,12 @@ impl FragmentDecoder {
                 Err(error) => {
                     let line = at + self.scanner.skipped_prefix();
                     if let Some(value) = input.get(line..).and_then(data_value_at) {
-                        // A data line is never too long here: stream it. Its bytes the
-                        // scanner searched (at most the limit) are searched once more.
-                        self.scanner.take_over_line();
+                        // A data line is never too long here: stream it, searching on where
+                        // the scanner stopped.
+                        let searched = at + self.scanner.take_over_line();
                         self.pos = 0;
-                        return Ok(self.stream_data(input, line + value));
+                        self.in_data = true;
+                        return Ok(self.data_searched(input, line + value, searched));
                     }
                     self.pos = at;
                     return Err(error);
@@ -163,11 +164,25 @@ impl FragmentDecoder {
 
     /// The next piece of the data line in progress, searched from `input[from..]`.
     fn data_from<'a>(&mut self, input: &'a [u8], from: usize) -> Decoded<Fragment<'a>> {
-        let rest = input.get(from..).unwrap_or_default();
-        let Some(len) = self.scanner.find_end(rest) else {
+        self.data_searched(input, from, from)
+    }
+
+    /// [`FragmentDecoder::data_from`] where `input[from..searched]` is known to hold no line
+    /// end.
+    fn data_searched<'a>(
+        &mut self,
+        input: &'a [u8],
+        from: usize,
+        searched: usize,
+    ) -> Decoded<Fragment<'a>> {
+        let search = searched.max(from);
+        let Some(len) = self
+            .scanner
+            .find_end(input.get(search..).unwrap_or_default())
+        else {
             return self.piece(input, from);
         };
-        let end = from + len;
+        let end = search + len;
         let next = match input.get(end..end + 2) {
             Some([b'\r', b'\n']) => end + 2,
             Some(_) => end + 1,
@@ -183,7 +198,7 @@ impl FragmentDecoder {
         Decoded {
             consumed: next,
             status: Status::Complete(Fragment::Data {
-                piece: &rest[..len],
+                piece: input.get(from..end).unwrap_or_default(),
                 end: true,
             }),
         }

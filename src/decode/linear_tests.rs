@@ -86,6 +86,29 @@ fn streaming_tier_scans_each_byte_once_and_holds_at_most_six_when_fed_byte_by_by
     assert_eq!(decoder.scanner.scanned, stream.len());
 }
 
+/// A data line over the line limit seen first by the scanner (after a BOM) is taken over by
+/// the streaming tier, which searches on where the scanner stopped.
+#[test]
+fn streaming_tier_takes_over_an_over_long_data_line_without_searching_it_again() {
+    let mut stream = b"\xEF\xBB\xBFdata: ".to_vec();
+    stream.resize(stream.len() + 100, b'x');
+    stream.extend_from_slice(b"\n\n");
+    let mut decoder =
+        super::FragmentDecoder::with_limits(super::Limits::new().with_max_line_len(8));
+    let decoded = decoder.decode(&stream).unwrap();
+    assert_eq!(
+        decoded.status,
+        Status::Complete(super::Fragment::Data {
+            piece: &stream[9..109],
+            end: true
+        })
+    );
+    assert_eq!(decoded.consumed, 110);
+    // The BOM is compared, not searched; every other byte through the data's LF once, and
+    // that LF (where the scanner stopped) once more.
+    assert_eq!(decoder.scanner.scanned, 110 - 3 + 1);
+}
+
 /// The event tier's fast path (plain state) and its general loop share the count: a stream
 /// with every kind of line end, split anywhere, is searched exactly once, byte for byte (the
 /// LF of a CRLF is stepped over, not searched).

@@ -164,11 +164,12 @@ impl LineScanner {
     }
 
     /// The line just reported too long is taken over by the tier, which streams it instead:
-    /// the error is forgotten and the line's bytes are the tier's to search.
-    pub(crate) fn take_over_line(&mut self) {
+    /// the error is forgotten. Returns how far into the input the scanner searched without
+    /// finding a line end: the tier searches on from there.
+    pub(crate) fn take_over_line(&mut self) -> usize {
         self.flags &= !DISCARDING;
         self.pending = 0;
-        self.scan_from = 0;
+        core::mem::take(&mut self.scan_from) as usize
     }
 
     /// Finds the next complete line in `input` (the bytes not consumed yet).
