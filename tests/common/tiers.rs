@@ -221,6 +221,37 @@ impl LineInterpreter {
     }
 }
 
+/// Feeds `stream`, cut at `cuts`, through a caller buffer to a line-level tier: `step`
+/// decodes from the unconsumed bytes (and handles what it got), returning how many it consumed
+/// and whether it needs more input. A `LineTooLong` is counted and decoding goes on.
+fn through_buffer(
+    stream: &[u8],
+    cuts: &[usize],
+    run: &mut Run,
+    tier: &str,
+    mut step: impl FnMut(&[u8]) -> Result<(usize, bool), DecodeError>,
+) {
+    let mut buffer: Vec<u8> = Vec::new();
+    for chunk in chunks(stream, cuts) {
+        buffer.extend_from_slice(chunk);
+        run.max_buffer = run.max_buffer.max(buffer.len());
+        let mut start = 0;
+        loop {
+            match step(&buffer[start..]) {
+                Ok((consumed, partial)) => {
+                    start += consumed;
+                    if partial {
+                        break;
+                    }
+                }
+                Err(DecodeError::LineTooLong { .. }) => run.errors += 1,
+                Err(other) => panic!("the {tier} tier reported {other}"),
+            }
+        }
+        buffer.drain(..start);
+    }
+}
+
 /// The line tier, over a caller buffer. A line error drops that line only (this tier has no
 /// notion of events), so compare it with the reference only within limits.
 pub fn lines(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> Run {
@@ -230,28 +261,17 @@ pub fn lines(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> R
         ..LineInterpreter::default()
     };
     let mut run = Run::default();
-    let mut buffer: Vec<u8> = Vec::new();
-    for chunk in chunks(stream, cuts) {
-        buffer.extend_from_slice(chunk);
-        run.max_buffer = run.max_buffer.max(buffer.len());
-        let mut start = 0;
-        loop {
-            let decoded = match decoder.decode(&buffer[start..]) {
-                Ok(decoded) => decoded,
-                Err(DecodeError::LineTooLong { .. }) => {
-                    run.errors += 1;
-                    continue;
-                }
-                Err(other) => panic!("the line tier reported {other}"),
-            };
-            start += decoded.consumed;
-            match decoded.status {
-                Status::Complete(line) => interpreter.line(line),
-                Status::Partial => break,
+    through_buffer(stream, cuts, &mut run, "line", |input| {
+        let decoded = decoder.decode(input)?;
+        let partial = match decoded.status {
+            Status::Complete(line) => {
+                interpreter.line(line);
+                false
             }
-        }
-        buffer.drain(..start);
-    }
+            Status::Partial => true,
+        };
+        Ok((decoded.consumed, partial))
+    });
     run.outcome = interpreter.outcome;
     run.outcome.last_event_id = lossy(&interpreter.last_event_id);
     run
@@ -266,41 +286,27 @@ pub fn fragments(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) 
         ..LineInterpreter::default()
     };
     let mut run = Run::default();
-    let mut buffer: Vec<u8> = Vec::new();
     let mut value: Vec<u8> = Vec::new();
-    for chunk in chunks(stream, cuts) {
-        buffer.extend_from_slice(chunk);
-        run.max_buffer = run.max_buffer.max(buffer.len());
-        let mut start = 0;
-        loop {
-            let decoded = match decoder.decode(&buffer[start..]) {
-                Ok(decoded) => decoded,
-                Err(DecodeError::LineTooLong { .. }) => {
-                    run.errors += 1;
-                    continue;
+    through_buffer(stream, cuts, &mut run, "streaming line", |input| {
+        let decoded = decoder.decode(input)?;
+        match decoded.status {
+            Status::Complete(Fragment::Data { piece, end }) => {
+                assert!(end || !piece.is_empty(), "an empty piece before the end");
+                value.extend_from_slice(piece);
+                if end {
+                    interpreter.line(Line::Data(&value));
+                    value.clear();
                 }
-                Err(other) => panic!("the streaming line tier reported {other}"),
-            };
-            start += decoded.consumed;
-            match decoded.status {
-                Status::Complete(Fragment::Data { piece, end }) => {
-                    assert!(end || !piece.is_empty(), "an empty piece before the end");
-                    value.extend_from_slice(piece);
-                    if end {
-                        interpreter.line(Line::Data(&value));
-                        value.clear();
-                    }
-                }
-                Status::Complete(Fragment::Line(line)) => {
-                    assert!(!matches!(line, Line::Data(_)), "data as a whole line");
-                    interpreter.line(line);
-                }
-                Status::Complete(_) => unreachable!("no other fragments exist"),
-                Status::Partial => break,
             }
+            Status::Complete(Fragment::Line(line)) => {
+                assert!(!matches!(line, Line::Data(_)), "data as a whole line");
+                interpreter.line(line);
+            }
+            Status::Complete(_) => unreachable!("no other fragments exist"),
+            Status::Partial => return Ok((decoded.consumed, true)),
         }
-        buffer.drain(..start);
-    }
+        Ok((decoded.consumed, false))
+    });
     run.outcome = interpreter.outcome;
     run.outcome.last_event_id = lossy(&interpreter.last_event_id);
     run
