@@ -135,6 +135,7 @@ impl LineScanner {
 
     /// The tier searched `len` more bytes appended after the partial line and found no line
     /// end: the next search starts after them, so no byte is searched twice.
+    #[cfg(feature = "alloc")]
     #[inline]
     pub(crate) fn also_searched(&mut self, len: usize) {
         self.scan_from = self.scan_from.saturating_add(clamp_limit(len));
@@ -142,6 +143,7 @@ impl LineScanner {
 
     /// A tier searched `len` bytes for line ends itself (counted with the scanner's own
     /// searches in tests, so the linear-time tests see every search).
+    #[cfg(feature = "alloc")]
     #[inline(always)]
     pub(crate) fn count_search(&mut self, len: usize) {
         #[cfg(test)]
