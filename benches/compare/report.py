@@ -22,6 +22,7 @@ IMPS = [
     ("owned_decode", "sse-wire owned decode"),
     ("owned_feed", "sse-wire owned feed"),
     ("bytes", "sse-wire bytes"),
+    ("bytes_events", "sse-wire bytes events"),
     ("sse_core", "sse-core"),
     ("sse_stream", "sse-stream"),
     ("eventsource_stream", "eventsource-stream"),
@@ -74,7 +75,7 @@ def decode(mbs):
         rest = key.split("/", 1)[1]
         if rest not in benches:
             benches.append(rest)
-    order = ["event", "fragment", "owned_decode", "owned_feed", "bytes", "memchr2"]
+    order = ["event", "fragment", "owned_decode", "owned_feed", "bytes", "bytes_events", "memchr2"]
     benches.sort(key=lambda b: (order.index(b.split("/")[0]), FEEDS.index(b.split("/")[1])))
     print("| bench (MB/s, median) | " + " | ".join(WORKLOADS) + " |")
     print("|---|" + "---|" * len(WORKLOADS))

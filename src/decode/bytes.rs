@@ -95,9 +95,55 @@ impl BytesDecoder {
         &mut self,
         buf: &mut BytesMut,
     ) -> Result<Option<Item<Event<Bytes>, Bytes>>, DecodeError> {
+        self.decode_reporting(buf, true)
+    }
+
+    /// [`BytesDecoder::decode`] for a consumer that wants events only: comments are skipped
+    /// without being split off as `Bytes` (no reference count each) and `retry` is applied
+    /// (see [`BytesDecoder::reconnection_time`]) but not returned. Keep-alive-heavy streams
+    /// decode about twice as fast this way.
+    ///
+    /// ```
+    /// use bytes::BytesMut;
+    /// use sse_wire::BytesDecoder;
+    ///
+    /// let mut decoder = BytesDecoder::new();
+    /// let mut buf = BytesMut::from(&b": ping\n\nretry: 500\ndata: hi\n\n: ping\n\n"[..]);
+    /// let event = decoder.decode_event(&mut buf)?.expect("an event");
+    /// assert_eq!(event.data(), &b"hi"[..]);
+    /// assert_eq!(decoder.reconnection_time(), Some(500));
+    /// assert_eq!(decoder.decode_event(&mut buf)?, None);
+    /// assert!(buf.is_empty());
+    /// # Ok::<(), sse_wire::DecodeError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`BytesDecoder::decode`].
+    pub fn decode_event(
+        &mut self,
+        buf: &mut BytesMut,
+    ) -> Result<Option<Event<Bytes>>, DecodeError> {
+        loop {
+            match self.decode_reporting(buf, false)? {
+                Some(Item::Event(event)) => return Ok(Some(event)),
+                // Not reported when `report` is off; skipped if they were.
+                Some(_) => continue,
+                None => return Ok(None),
+            }
+        }
+    }
+
+    /// [`BytesDecoder::decode`], returning comments and retries only if `report`.
+    #[inline]
+    fn decode_reporting(
+        &mut self,
+        buf: &mut BytesMut,
+        report: bool,
+    ) -> Result<Option<Item<Event<Bytes>, Bytes>>, DecodeError> {
         let mut at = 0;
         loop {
-            let step = self.interpreter.step(buf, &mut at, true);
+            let step = self.interpreter.step(buf, &mut at, report);
             let item = match step {
                 Err(error) => {
                     buf.advance(at);

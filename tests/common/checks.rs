@@ -40,6 +40,16 @@ pub mod drivers {
         (run.outcome, run.errors)
     }
 
+    #[cfg(feature = "bytes")]
+    pub fn bytes_events(
+        stream: &[u8],
+        cuts: &[usize],
+        limits: Limits,
+    ) -> (Vec<Observed>, String, usize) {
+        let run = tiers::bytes_events("", stream, cuts, limits);
+        (run.outcome.observed, run.outcome.last_event_id, run.errors)
+    }
+
     pub fn lines(stream: &[u8], cuts: &[usize]) -> Outcome {
         tiers::lines("", stream, cuts, Limits::unlimited()).outcome
     }
@@ -254,6 +264,11 @@ pub fn check_tiers(case: &Case<'_>) {
             (&bytes, bytes_errors),
             (&owned, owned_errors),
             "bytes tier != owned tier under {limits:?}"
+        );
+        assert_eq!(
+            tiers::bytes_events(stream, cuts, limits),
+            (owned.events(), owned.last_event_id.clone(), owned_errors),
+            "bytes decode_event != owned tier under {limits:?}"
         );
     }
     let (feed, id, feed_errors) = tiers::owned_feed(stream, cuts, limits);

@@ -122,6 +122,21 @@ pub fn check_cuts(
         let bytes = tiers::bytes(start_id, stream, cuts, limits);
         assert_eq!(bytes.errors, 0, "{}", what("bytes"));
         assert_eq!(bytes.outcome, reference, "{}", what("bytes"));
+
+        let events_only = tiers::bytes_events(start_id, stream, cuts, limits);
+        assert_eq!(events_only.errors, 0, "{}", what("bytes decode_event"));
+        assert_eq!(
+            events_only.outcome.observed,
+            reference.events(),
+            "{}",
+            what("bytes decode_event")
+        );
+        assert_eq!(
+            events_only.outcome.last_event_id,
+            reference.last_event_id,
+            "{}",
+            what("bytes decode_event")
+        );
         if let Some(expected) = expected {
             expected.check(&bytes.outcome, true, &what("bytes"));
         }

@@ -170,6 +170,34 @@ pub fn bytes(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> R
     run
 }
 
+/// The bytes tier through `decode_event` (events only), over a `BytesMut` read buffer.
+#[cfg(feature = "bytes")]
+pub fn bytes_events(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> Run {
+    let mut decoder = sse_wire::BytesDecoder::with_limits(limits);
+    decoder.set_last_event_id(start_id);
+    let mut run = Run::default();
+    let mut buffer = bytes::BytesMut::new();
+    for chunk in chunks(stream, cuts) {
+        buffer.extend_from_slice(chunk);
+        run.max_buffer = run.max_buffer.max(buffer.len());
+        loop {
+            match decoder.decode_event(&mut buffer) {
+                Ok(Some(event)) => run.outcome.observed.push(Observed::Event {
+                    event_type: event.event_type().to_string(),
+                    data: String::from_utf8(event.data().to_vec())
+                        .expect("bytes tier data is UTF-8"),
+                    last_event_id: event.last_event_id().to_string(),
+                }),
+                Ok(None) => break,
+                Err(_) => run.errors += 1,
+            }
+        }
+    }
+    decoder.finish();
+    run.outcome.last_event_id = decoder.last_event_id().to_string();
+    run
+}
+
 /// The spec's interpretation applied to the line tier's output (test-side, to check lines).
 #[derive(Default)]
 struct LineInterpreter {

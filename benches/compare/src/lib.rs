@@ -58,8 +58,10 @@ pub enum Imp {
     OwnedDecode,
     /// sse-wire `Decoder::feed` (the decoder keeps the partial line).
     OwnedFeed,
-    /// sse-wire `BytesDecoder` over a `BytesMut` read buffer.
+    /// sse-wire `BytesDecoder::decode` over a `BytesMut` read buffer.
     Bytes,
+    /// sse-wire `BytesDecoder::decode_event` (events only: comments skipped, not split off).
+    BytesEvents,
     /// sse-core `SseDecoder::next` on each chunk (its sans-IO API).
     SseCore,
     /// sse-stream `SseByteStream` over a stream of chunks, polled with `block_on`.
@@ -75,12 +77,13 @@ pub enum Imp {
 }
 
 impl Imp {
-    pub const ALL: [Imp; 10] = [
+    pub const ALL: [Imp; 11] = [
         Imp::Event,
         Imp::Fragment,
         Imp::OwnedDecode,
         Imp::OwnedFeed,
         Imp::Bytes,
+        Imp::BytesEvents,
         Imp::SseCore,
         Imp::SseStream,
         Imp::EventsourceStream,
@@ -95,6 +98,7 @@ impl Imp {
             Imp::OwnedDecode => "sse-wire owned decode",
             Imp::OwnedFeed => "sse-wire owned feed",
             Imp::Bytes => "sse-wire bytes",
+            Imp::BytesEvents => "sse-wire bytes events",
             Imp::SseCore => "sse-core",
             Imp::SseStream => "sse-stream",
             Imp::EventsourceStream => "eventsource-stream",
@@ -111,6 +115,7 @@ impl Imp {
             Imp::OwnedDecode => "owned_decode",
             Imp::OwnedFeed => "owned_feed",
             Imp::Bytes => "bytes",
+            Imp::BytesEvents => "bytes_events",
             Imp::SseCore => "sse_core",
             Imp::SseStream => "sse_stream",
             Imp::EventsourceStream => "eventsource_stream",
@@ -140,6 +145,7 @@ impl Imp {
             Imp::OwnedDecode => owned_decode(input, feed, sink),
             Imp::OwnedFeed => owned_feed(input, feed, sink),
             Imp::Bytes => bytes_tier(input, feed, sink),
+            Imp::BytesEvents => bytes_events(input, feed, sink),
             Imp::SseCore => sse_core(input, feed, sink),
             Imp::SseStream => sse_stream(input, feed, sink),
             Imp::EventsourceStream => eventsource_stream(input, feed, sink),
@@ -405,6 +411,25 @@ fn bytes_tier(input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
                     (!id.is_empty()).then_some(id.as_bytes()),
                 );
             }
+        }
+    }
+    n
+}
+
+fn bytes_events(input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
+    let mut n = 0;
+    let mut decoder = sse_wire::BytesDecoder::new();
+    let mut buf = bytes::BytesMut::with_capacity(feed.size().unwrap_or(input.len()).max(8192));
+    for piece in feed.chunks(input) {
+        buf.extend_from_slice(piece);
+        while let Some(event) = decoder.decode_event(&mut buf).expect("no limit is hit") {
+            n += 1;
+            let id = event.last_event_id();
+            sink.event(
+                Some(event.event_type().as_bytes()),
+                event.data(),
+                (!id.is_empty()).then_some(id.as_bytes()),
+            );
         }
     }
     n
