@@ -94,8 +94,6 @@ pub(crate) enum Step {
 #[derive(Debug, Clone)]
 pub(crate) struct Interpreter {
     scanner: LineScanner,
-    /// The scanner's limit too, for [`Interpreter::room`].
-    max_line_len: u32,
     max_event_len: u32,
     /// Bytes of the current block so far, at most `u32::MAX` (then over any limit); 0 when no
     /// block has started.
@@ -131,7 +129,6 @@ impl Interpreter {
     pub(crate) const fn new(limits: Limits) -> Self {
         Interpreter {
             scanner: LineScanner::new(limits.max_line_len()),
-            max_line_len: clamp_limit(limits.max_line_len()),
             max_event_len: clamp_limit(limits.max_event_len()),
             block_len: 0,
             id_len: 0,
@@ -371,7 +368,7 @@ impl Interpreter {
         if self.scanner.awaiting_bom() || self.flags & DISCARDING != 0 {
             return 0;
         }
-        let line = (self.max_line_len as usize).saturating_sub(partial_len);
+        let line = self.scanner.max_line_len().saturating_sub(partial_len);
         let event = (self.max_event_len as usize)
             .saturating_sub((self.block_len as usize).saturating_add(partial_len));
         line.min(event)

@@ -250,13 +250,12 @@ impl EventDecoder {
                 }
                 Some(b'\r') => {
                     self.scanner.saw_terminator();
-                    (at, at + 1 + crlf_tail(&mut self.scanner, rest, 0))
+                    (at, self.scanner.after_line_end(input, at))
                 }
                 _ => match self.scanner.find_end(rest) {
-                    Some(len) if len <= max_line => (
-                        at + len,
-                        at + len + 1 + crlf_tail(&mut self.scanner, rest, len),
-                    ),
+                    Some(len) if len <= max_line => {
+                        (at + len, self.scanner.after_line_end(input, at + len))
+                    }
                     None if rest.len() <= max_line => {
                         self.scanner.searched(rest.len());
                         return Some(self.partial(input, first, at));
@@ -296,26 +295,7 @@ impl EventDecoder {
         *start = first;
         None
     }
-}
 
-/// How many bytes after a line's CR (at `rest[end]`) belong to its terminator: 1 for an LF,
-/// 0 otherwise. A CR ending the input may still be followed by an LF: the scanner expects it.
-/// An LF terminator has no tail.
-#[inline(always)]
-fn crlf_tail(scanner: &mut LineScanner, rest: &[u8], end: usize) -> usize {
-    match rest.get(end..end + 2) {
-        Some([b'\r', b'\n']) => 1,
-        Some(_) => 0,
-        None => {
-            if rest.get(end) == Some(&b'\r') {
-                scanner.expect_lf();
-            }
-            0
-        }
-    }
-}
-
-impl EventDecoder {
     /// Drops the current block; decoding goes on at `pos`, skipping lines until a blank one.
     fn discard(&mut self, pos: usize) {
         self.pos = pos;

@@ -183,17 +183,7 @@ impl FragmentDecoder {
             return self.piece(input, from);
         };
         let end = search + len;
-        let next = match input.get(end..end + 2) {
-            Some([b'\r', b'\n']) => end + 2,
-            Some(_) => end + 1,
-            None => {
-                if input.get(end) == Some(&b'\r') {
-                    // An LF starting the next input belongs to this line end.
-                    self.scanner.expect_lf();
-                }
-                end + 1
-            }
-        };
+        let next = self.scanner.after_line_end(input, end);
         self.in_data = false;
         Decoded {
             consumed: next,

@@ -153,11 +153,23 @@ impl LineScanner {
         let _ = len;
     }
 
-    /// A tier's fast path ended a line on a CR that was the input's last byte: an LF starting
-    /// the next input belongs to it.
-    #[inline]
-    pub(crate) fn expect_lf(&mut self) {
-        self.flags |= SKIP_LF;
+    /// Where the next line starts after the line end at `input[end]` (a CR or LF): past a
+    /// CRLF, or past the CR or LF alone. A CR that is the input's last byte may still get its
+    /// LF: the scanner skips an LF starting the next input. Every tier ends lines here.
+    #[inline(always)]
+    pub(crate) fn after_line_end(&mut self, input: &[u8], end: usize) -> usize {
+        let next = end + 1;
+        if input.get(end) != Some(&b'\r') {
+            return next;
+        }
+        match input.get(next) {
+            Some(b'\n') => next + 1,
+            Some(_) => next,
+            None => {
+                self.flags |= SKIP_LF;
+                next
+            }
+        }
     }
 
     /// After a [`DecodeError::LineTooLong`]: how many bytes (a BOM, an LF) precede the line.
@@ -197,14 +209,7 @@ impl LineScanner {
             match found {
                 Some(offset) if from + offset <= max => {
                     let end = from + offset;
-                    let next = if input[end] == b'\n' {
-                        end + 1
-                    } else if end + 1 < input.len() {
-                        end + 1 + usize::from(input[end + 1] == b'\n')
-                    } else {
-                        self.flags |= SKIP_LF;
-                        end + 1
-                    };
+                    let next = self.after_line_end(input, end);
                     self.scan_from = 0;
                     return Ok(Scan::Line {
                         start: 0,
@@ -276,14 +281,7 @@ impl LineScanner {
         if self.flags & DISCARDING == 0 && end - start > max {
             return Err(self.too_long(start, end));
         }
-        let next = if input[end] == b'\n' {
-            end + 1
-        } else if end + 1 == input.len() {
-            self.flags |= SKIP_LF;
-            end + 1
-        } else {
-            end + 1 + usize::from(input[end + 1] == b'\n')
-        };
+        let next = self.after_line_end(input, end);
         self.scan_from = 0;
         self.pending = 0;
         if self.flags & DISCARDING != 0 {
