@@ -136,6 +136,39 @@ pub fn owned_feed(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits)
 /// The bytes tier, over a `BytesMut` the chunks are appended to.
 #[cfg(feature = "bytes")]
 pub fn bytes(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> Run {
+    bytes_through(
+        start_id,
+        stream,
+        cuts,
+        limits,
+        sse_wire::BytesDecoder::decode,
+    )
+}
+
+/// The bytes tier through `decode_event` (events only), over a `BytesMut` read buffer.
+#[cfg(feature = "bytes")]
+pub fn bytes_events(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> Run {
+    bytes_through(start_id, stream, cuts, limits, |decoder, buffer| {
+        Ok(decoder.decode_event(buffer)?.map(sse_wire::Item::Event))
+    })
+}
+
+/// What a `BytesDecoder` method returns, as [`sse_wire::BytesDecoder::decode`] returns it.
+#[cfg(feature = "bytes")]
+type BytesItem = Option<sse_wire::Item<sse_wire::Event<bytes::Bytes>, bytes::Bytes>>;
+
+/// Drives a `BytesDecoder` through `decode` (one of its decoding methods) over a `BytesMut`.
+#[cfg(feature = "bytes")]
+fn bytes_through(
+    start_id: &str,
+    stream: &[u8],
+    cuts: &[usize],
+    limits: Limits,
+    mut decode: impl FnMut(
+        &mut sse_wire::BytesDecoder,
+        &mut bytes::BytesMut,
+    ) -> Result<BytesItem, DecodeError>,
+) -> Run {
     let mut decoder = sse_wire::BytesDecoder::with_limits(limits);
     decoder.set_last_event_id(start_id);
     let mut run = Run::default();
@@ -144,7 +177,7 @@ pub fn bytes(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> R
         buffer.extend_from_slice(chunk);
         run.max_buffer = run.max_buffer.max(buffer.len());
         loop {
-            match decoder.decode(&mut buffer) {
+            match decode(&mut decoder, &mut buffer) {
                 Ok(Some(sse_wire::Item::Event(event))) => {
                     run.outcome.observed.push(Observed::Event {
                         event_type: event.event_type().to_string(),
@@ -160,34 +193,6 @@ pub fn bytes(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> R
                     run.outcome.observed.push(Observed::Retry(ms))
                 }
                 Ok(Some(_)) => unreachable!("no other items exist"),
-                Ok(None) => break,
-                Err(_) => run.errors += 1,
-            }
-        }
-    }
-    decoder.finish();
-    run.outcome.last_event_id = decoder.last_event_id().to_string();
-    run
-}
-
-/// The bytes tier through `decode_event` (events only), over a `BytesMut` read buffer.
-#[cfg(feature = "bytes")]
-pub fn bytes_events(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> Run {
-    let mut decoder = sse_wire::BytesDecoder::with_limits(limits);
-    decoder.set_last_event_id(start_id);
-    let mut run = Run::default();
-    let mut buffer = bytes::BytesMut::new();
-    for chunk in chunks(stream, cuts) {
-        buffer.extend_from_slice(chunk);
-        run.max_buffer = run.max_buffer.max(buffer.len());
-        loop {
-            match decoder.decode_event(&mut buffer) {
-                Ok(Some(event)) => run.outcome.observed.push(Observed::Event {
-                    event_type: event.event_type().to_string(),
-                    data: String::from_utf8(event.data().to_vec())
-                        .expect("bytes tier data is UTF-8"),
-                    last_event_id: event.last_event_id().to_string(),
-                }),
                 Ok(None) => break,
                 Err(_) => run.errors += 1,
             }

@@ -396,12 +396,37 @@ fn owned_feed(input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
 }
 
 fn bytes_tier(input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
+    bytes_with(input, feed, sink, |decoder, buf| {
+        decoder.decode(buf).expect("no limit is hit")
+    })
+}
+
+fn bytes_events(input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
+    bytes_with(input, feed, sink, |decoder, buf| {
+        decoder
+            .decode_event(buf)
+            .expect("no limit is hit")
+            .map(Item::Event)
+    })
+}
+
+/// A `BytesDecoder` over a `BytesMut` read buffer, items taken with `next` (one of its
+/// decoding methods; monomorphised, so the choice costs nothing).
+fn bytes_with(
+    input: &[u8],
+    feed: Feed,
+    sink: &mut impl Sink,
+    mut next: impl FnMut(
+        &mut sse_wire::BytesDecoder,
+        &mut bytes::BytesMut,
+    ) -> Option<Item<sse_wire::Event<bytes::Bytes>, bytes::Bytes>>,
+) -> usize {
     let mut n = 0;
     let mut decoder = sse_wire::BytesDecoder::new();
     let mut buf = bytes::BytesMut::with_capacity(feed.size().unwrap_or(input.len()).max(8192));
     for piece in feed.chunks(input) {
         buf.extend_from_slice(piece);
-        while let Some(item) = decoder.decode(&mut buf).expect("no limit is hit") {
+        while let Some(item) = next(&mut decoder, &mut buf) {
             if let Item::Event(event) = item {
                 n += 1;
                 let id = event.last_event_id();
@@ -411,25 +436,6 @@ fn bytes_tier(input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
                     (!id.is_empty()).then_some(id.as_bytes()),
                 );
             }
-        }
-    }
-    n
-}
-
-fn bytes_events(input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
-    let mut n = 0;
-    let mut decoder = sse_wire::BytesDecoder::new();
-    let mut buf = bytes::BytesMut::with_capacity(feed.size().unwrap_or(input.len()).max(8192));
-    for piece in feed.chunks(input) {
-        buf.extend_from_slice(piece);
-        while let Some(event) = decoder.decode_event(&mut buf).expect("no limit is hit") {
-            n += 1;
-            let id = event.last_event_id();
-            sink.event(
-                Some(event.event_type().as_bytes()),
-                event.data(),
-                (!id.is_empty()).then_some(id.as_bytes()),
-            );
         }
     }
     n
