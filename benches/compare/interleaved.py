@@ -11,16 +11,13 @@ Each cell: MB/s of the fastest run (input generation subtracted: a 0-iteration r
 fastest of N), and × sse-core.
 """
 import argparse
-import pathlib
 import re
 import subprocess
 import time
 
-ROOT = pathlib.Path(__file__).resolve().parent
-PROFILE = ROOT / "target" / "release" / "profile"
-IMPS = ["event", "fragment", "owned_decode", "owned_feed", "bytes", "bytes_events", "sse_core", "sse_stream",
-        "memchr2", "memchr2_buffered"]
-WORKLOADS = ["llm_tokens", "chat", "mib_lines", "multi_line", "crlf_chat", "keepalive"]
+# The implementations, workloads and driver binary, as `callgrind.py` lists them.
+from callgrind import IMPS, PROFILE, WORKLOADS
+
 
 
 def run(imp, workload, feed, iterations):
