@@ -19,7 +19,6 @@ import time
 from callgrind import IMPS, PROFILE, WORKLOADS
 
 
-
 def run(imp, workload, feed, iterations):
     start = time.perf_counter()
     out = subprocess.run([str(PROFILE), imp, workload, feed, str(iterations)],
