@@ -133,14 +133,6 @@ impl LineScanner {
         self.scan_from = clamp_limit(len);
     }
 
-    /// The tier searched `len` more bytes appended after the partial line and found no line
-    /// end: the next search starts after them, so no byte is searched twice.
-    #[cfg(feature = "alloc")]
-    #[inline]
-    pub(crate) fn also_searched(&mut self, len: usize) {
-        self.scan_from = self.scan_from.saturating_add(clamp_limit(len));
-    }
-
     /// A tier searched `len` bytes for line ends itself (counted with the scanner's own
     /// searches in tests, so the linear-time tests see every search).
     #[cfg(feature = "alloc")]
@@ -313,14 +305,14 @@ impl LineScanner {
 #[inline(always)]
 pub(crate) fn find_line_end(haystack: &[u8]) -> Option<usize> {
     let Some((first, rest)) = haystack.split_first_chunk::<64>() else {
-        return memchr::memchr2(b'\n', b'\r', haystack);
+        return find_in_short(haystack);
     };
     let mask = line_end_mask(first);
     if mask != 0 {
         return Some(mask.trailing_zeros() as usize);
     }
     let Some((second, rest)) = rest.split_first_chunk::<64>() else {
-        return memchr::memchr2(b'\n', b'\r', rest).map(|i| i + 64);
+        return find_in_short(rest).map(|i| i + 64);
     };
     let mask = line_end_mask(second);
     if mask != 0 {
@@ -351,6 +343,29 @@ fn line_end_mask(block: &[u8; 64]) -> u64 {
         at += 8;
     }
     0
+}
+
+/// [`find_line_end`] in fewer than 64 bytes (a small read, the end of the input): a word at a
+/// time, then byte by byte. `memchr2`'s dispatch and set-up cost more than the search here
+/// (owned tier fed 10-byte chunks: 2.4x fewer instructions).
+#[inline(always)]
+fn find_in_short(haystack: &[u8]) -> Option<usize> {
+    let mut words = haystack.chunks_exact(8);
+    let mut at = 0;
+    for word in words.by_ref() {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        let mask =
+            zero_bytes(word ^ 0x0a0a_0a0a_0a0a_0a0a) | zero_bytes(word ^ 0x0d0d_0d0d_0d0d_0d0d);
+        if mask != 0 {
+            // The lowest flagged byte is exact (a borrow only flags bytes above a match).
+            return Some(at + mask.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    let rest = words.remainder();
+    rest.iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .map(|i| at + i)
 }
 
 /// The high bit of each zero byte of `x` set (and possibly of bytes above a zero byte).
@@ -398,8 +413,16 @@ mod tests {
     /// with the rest of the bytes CR/LF-free but otherwise varied: the same as `memchr2`.
     #[test]
     fn find_line_end_agrees_with_memchr2_at_every_length_and_position() {
+        // Printable bytes, then the neighbours of CR and LF and bytes whose borrow could
+        // leak into the next byte of a word.
+        let fillers = [0x00, 0x01, 0x09, 0x0B, 0x0C, 0x0E, 0x80, 0x8A, 0x8D, 0xFF];
         for len in 0..300 {
-            let base: alloc::vec::Vec<u8> = (0..len).map(|i| b' ' + (i % 90) as u8).collect();
+            let base: alloc::vec::Vec<u8> = (0..len)
+                .map(|i| match i % 20 {
+                    0..=9 => fillers[i % 10],
+                    _ => b' ' + (i % 90) as u8,
+                })
+                .collect();
             assert_eq!(find_line_end(&base), None, "len {len}");
             for at in 0..len {
                 for end in [&b"\n"[..], b"\r", b"\r\n"] {
