@@ -143,7 +143,7 @@ impl BytesDecoder {
     ) -> Result<Option<Item<Event<Bytes>, Bytes>>, DecodeError> {
         let mut at = 0;
         loop {
-            let step = self.interpreter.step(buf, &mut at, report);
+            let step = self.interpreter.step(buf, &mut at, report, false);
             let item = match step {
                 Err(error) => {
                     buf.advance(at);
@@ -192,6 +192,14 @@ impl BytesDecoder {
                 Ok(Step::Retry { ms, next }) => {
                     buf.advance(next);
                     Item::Retry(ms)
+                }
+                // Only a tier that asks for streaming (the owned one) gets pieces.
+                Ok(Step::Piece { .. }) => continue,
+                Ok(Step::Event { value, next }) => {
+                    buf.advance(value.start);
+                    let data = buf.split_to(value.len()).freeze();
+                    buf.advance(next - value.end);
+                    Item::Event(self.interpreter.dispatch(utf8(data)))
                 }
                 Ok(Step::Dispatch { next }) => {
                     buf.advance(next);

@@ -4,6 +4,7 @@
 use alloc::{string::String, sync::Arc, vec::Vec};
 use core::ops::Range;
 
+use super::fragment::data_value_at;
 use super::scan::{clamp_limit, LineScanner, Scan};
 use crate::{DecodeError, Limits, Line};
 
@@ -69,7 +70,7 @@ impl Event<bytes::Bytes> {
 /// What a stateful tier must act on. Ranges are relative to the input of [`Interpreter::step`].
 #[derive(Debug)]
 pub(crate) enum Step {
-    /// A `data` line; `first` if it is the event's first.
+    /// A complete `data` line; `first` if it is the block's first.
     Data {
         value: Range<usize>,
         first: bool,
@@ -77,12 +78,25 @@ pub(crate) enum Step {
         #[cfg_attr(not(feature = "bytes"), allow(dead_code))]
         next: usize,
     },
+    /// A piece of a `data` line streamed as it arrives (only if the tier asked for streaming):
+    /// append `value`, after an LF if the line `starts` and is not the block's `first`. The line
+    /// ended with this piece if `next` is set (where the next line starts); else all the input
+    /// was consumed.
+    Piece {
+        value: Range<usize>,
+        starts: bool,
+        first: bool,
+        next: Option<usize>,
+    },
     /// A comment line.
     Comment { text: Range<usize>, next: usize },
     /// A valid `retry` line, already applied.
     Retry { ms: u64, next: usize },
     /// A blank line ended a block with data: take the data and call [`Interpreter::dispatch`].
     Dispatch { next: usize },
+    /// The block's only `data` line and the blank line that ends it, right after it (the shape
+    /// of most streamed events): `value` is the data; call [`Interpreter::dispatch`].
+    Event { value: Range<usize>, next: usize },
     /// No complete line left.
     Partial { consumed: usize },
 }
@@ -90,7 +104,9 @@ pub(crate) enum Step {
 /// Applies the spec to lines. The tier owns the data buffer, in whatever form it likes.
 ///
 /// Kept small (it is most of every stateful decoder): `u32` lengths (limits above 4 GiB act as
-/// 4 GiB, as in the scanner), flag bits, one buffer for the block's `id` and `event` values.
+/// 4 GiB, as in the scanner), flag bits, and the field values as the shared strings events
+/// carry: an `event` or `id` that repeats costs no allocation, and a new one costs the one
+/// its events need anyway.
 #[derive(Debug, Clone)]
 pub(crate) struct Interpreter {
     scanner: LineScanner,
@@ -98,15 +114,15 @@ pub(crate) struct Interpreter {
     /// Bytes of the current block so far, at most `u32::MAX` (then over any limit); 0 when no
     /// block has started.
     block_len: u32,
-    /// `fields[..id_len]` is the block's `id` value (when [`ID_SET`]).
-    id_len: u32,
+    /// Bytes of the `data` line being streamed so far, its name included (when [`IN_DATA`]).
+    line_len: u32,
     flags: u8,
-    /// The block's `id` value, then its `event` value: kept across blocks, so an `id` and an
-    /// `event` per event do not allocate.
-    fields: Vec<u8>,
+    /// The last custom event type: the block's type while [`TYPE_SET`], and the one reused
+    /// while it repeats.
+    event_type: Option<Arc<str>>,
+    /// The block's `id` value (when [`ID_SET`]; `None`: empty).
+    id: Option<Arc<str>>,
     last_event_id: Option<Arc<str>>,
-    /// The last custom event type, reused while it repeats.
-    last_type: Option<Arc<str>>,
     /// Valid when [`HAS_RETRY`].
     reconnection_time: u64,
 }
@@ -119,6 +135,10 @@ const ID_SET: u8 = 2;
 const HAS_DATA: u8 = 4;
 /// A `retry` field set the reconnection time.
 const HAS_RETRY: u8 = 8;
+/// The block has an `event` field with a custom type (in `event_type`).
+const TYPE_SET: u8 = 16;
+/// A `data` line is being streamed: the input continues its value.
+const IN_DATA: u8 = 32;
 
 /// A length as the interpreter keeps it: at most `u32::MAX`.
 fn clamp(len: usize) -> u32 {
@@ -131,11 +151,11 @@ impl Interpreter {
             scanner: LineScanner::new(limits.max_line_len()),
             max_event_len: clamp_limit(limits.max_event_len()),
             block_len: 0,
-            id_len: 0,
+            line_len: 0,
             flags: 0,
-            fields: Vec::new(),
+            event_type: None,
+            id: None,
             last_event_id: None,
-            last_type: None,
             reconnection_time: 0,
         }
     }
@@ -161,33 +181,34 @@ impl Interpreter {
     /// spec keeps across reconnections (last event ID, reconnection time).
     pub(crate) fn end_stream(&mut self) {
         self.scanner.reset();
-        self.flags &= !DISCARDING;
+        self.flags &= !(DISCARDING | IN_DATA);
         self.drop_block();
     }
 
     fn drop_block(&mut self) {
         self.block_len = 0;
-        self.flags &= !(ID_SET | HAS_DATA);
-        self.clear_fields();
+        self.flags &= !(ID_SET | HAS_DATA | TYPE_SET);
+        self.id = None;
     }
 
-    fn clear_fields(&mut self) {
-        self.id_len = 0;
-        self.fields.clear();
+    /// Drops the block for a limit it broke; lines are skipped through the next blank line.
+    fn offended(&mut self, error: DecodeError) -> DecodeError {
+        self.drop_block();
+        self.flags |= DISCARDING;
+        error
     }
 
     fn event_too_long(&mut self) -> DecodeError {
-        self.drop_block();
-        self.flags |= DISCARDING;
-        DecodeError::EventTooLong {
+        self.offended(DecodeError::EventTooLong {
             limit: self.max_event_len as usize,
-        }
+        })
     }
 
     /// Processes lines from `input`, starting at `*at`, until one needs the tier's attention:
     /// `data` lines are reported as [`Step::Data`] (the tier joins them, copying as late as
-    /// it can). Comments and retries are reported only if `report` (a retry is applied either
-    /// way).
+    /// it can), or, if `stream`, a `data` line the input holds only part of as
+    /// [`Step::Piece`]s (consumed as they come: the tier keeps no partial data line). Comments
+    /// and retries are reported only if `report` (a retry is applied either way).
     ///
     /// On `Err` the block is dropped (the tier drops its data too) and the tier keeps its
     /// position: the next call with the same input goes on after the offending line.
@@ -197,18 +218,22 @@ impl Interpreter {
         input: &[u8],
         at: &mut usize,
         report: bool,
+        stream: bool,
     ) -> Result<Step, DecodeError> {
+        if self.flags & IN_DATA != 0 {
+            if let Some(step) = self.piece(input, at, false)? {
+                return Ok(step);
+            }
+        }
         loop {
             let rest = &input[*at..];
             let scan = match self.scanner.next_line(rest) {
                 Ok(scan) => scan,
                 Err(error) => {
-                    self.drop_block();
                     if self.flags & DISCARDING != 0 {
                         continue;
                     }
-                    self.flags |= DISCARDING;
-                    return Err(error);
+                    return Err(self.offended(error));
                 }
             };
             let (start, end, consumed) = match scan {
@@ -217,7 +242,7 @@ impl Interpreter {
                     *at += next;
                     continue;
                 }
-                Scan::Partial { consumed } => return self.partial(input, at, consumed),
+                Scan::Partial { consumed } => return self.partial(input, at, consumed, stream),
             };
             let line_at = *at;
             let next = line_at + consumed;
@@ -234,8 +259,7 @@ impl Interpreter {
                     return Ok(Step::Dispatch { next });
                 }
                 // Nothing fires, but the ID buffer still becomes the last event ID.
-                self.take_id();
-                self.clear_fields();
+                self.end_block();
                 continue;
             }
             let block_len = self.block_len as usize;
@@ -254,11 +278,14 @@ impl Interpreter {
                 Line::Data(value) => {
                     let first = self.flags & HAS_DATA == 0;
                     self.flags |= HAS_DATA;
-                    return Ok(Step::Data {
-                        value: value_range(value),
-                        first,
-                        next,
-                    });
+                    let value = value_range(value);
+                    if first && self.scanner.is_plain() {
+                        if let Some(next) = self.blank_line_at(input, next) {
+                            self.block_len = 0;
+                            return Ok(Step::Event { value, next });
+                        }
+                    }
+                    return Ok(Step::Data { value, first, next });
                 }
                 Line::Comment(text) => {
                     if report {
@@ -275,43 +302,133 @@ impl Interpreter {
                         return Ok(Step::Retry { ms, next });
                     }
                 }
-                Line::Event(value) => {
-                    self.fields.truncate(self.id_len as usize);
-                    self.fields.extend_from_slice(value);
-                }
+                Line::Event(value) => self.set_type(value),
                 Line::Id(value) => self.set_id(value),
                 Line::Blank | Line::Ignored { .. } => {}
             }
         }
     }
 
-    /// The block's `id` value becomes `value`, before the `event` value if there is one.
+    /// The tier searched `len` bytes for line ends itself (see [`LineScanner::count_search`]).
+    #[inline(always)]
+    pub(crate) fn count_search(&mut self, len: usize) {
+        self.scanner.count_search(len);
+    }
+
+    /// The first `len` bytes of the partial line the tier keeps (and will hand back, longer)
+    /// hold no line end: the scanner searches on after them.
     #[inline]
-    fn set_id(&mut self, value: &[u8]) {
-        if self.fields.len() == self.id_len as usize {
-            self.fields.clear();
-            self.fields.extend_from_slice(value);
-        } else {
-            self.replace_id(value);
+    pub(crate) fn searched(&mut self, len: usize) {
+        self.scanner.searched(len);
+    }
+
+    /// How many bytes a tier may append to the `data` line being streamed without a call to
+    /// [`Interpreter::step`] (none break a limit): 0 when no data line is streamed.
+    #[inline]
+    pub(crate) fn data_room(&self) -> usize {
+        if self.flags & (IN_DATA | DISCARDING) != IN_DATA {
+            return 0;
         }
-        // A line's length, at most the scanner's `u32` limit.
-        self.id_len = clamp(value.len());
+        let line = self
+            .scanner
+            .max_line_len()
+            .saturating_sub(self.line_len as usize);
+        let event = self.max_event_len.saturating_sub(self.block_len) as usize;
+        line.min(event)
+    }
+
+    /// After a [`Step::Partial`] that left `partial_len > 0` bytes unconsumed (a partial line
+    /// the tier keeps): how many bytes without a line end may be appended to it before a call
+    /// could do more than return `Partial` again (hit a limit).
+    #[inline]
+    pub(crate) fn room(&self, partial_len: usize) -> usize {
+        if self.scanner.awaiting_bom() || self.flags & DISCARDING != 0 {
+            return 0;
+        }
+        let line = self.scanner.max_line_len().saturating_sub(partial_len);
+        let event = (self.max_event_len as usize)
+            .saturating_sub((self.block_len as usize).saturating_add(partial_len));
+        line.min(event)
+    }
+
+    /// The first line end in `haystack`, for a tier's fast path (counted in tests).
+    #[inline(always)]
+    pub(crate) fn find_end(&mut self, haystack: &[u8]) -> Option<usize> {
+        self.scanner.find_end(haystack)
+    }
+
+    /// The tier appended `len` more bytes (within [`Interpreter::data_room`], searched) to the
+    /// `data` line being streamed.
+    #[inline]
+    pub(crate) fn streamed(&mut self, len: usize) {
+        // Within the room: no limit, so no `u32`, is passed.
+        self.line_len += len as u32;
+        self.block_len += len as u32;
+    }
+
+    /// The streamed `data` line ends at `input[end]` (the tier appended `input[..end]` after
+    /// [`Interpreter::streamed`]); returns where the next line starts.
+    #[inline]
+    pub(crate) fn end_data_line(&mut self, input: &[u8], end: usize) -> usize {
+        self.flags &= !IN_DATA;
+        let next = self.scanner.after_line_end(input, end);
+        self.block_len = clamp(self.block_len as usize + next - end);
+        next
+    }
+
+    /// Where the blank line at `input[at..]` ends, if one starts there (taken: the scanner
+    /// notes its terminator, as if it had scanned it).
+    #[inline(always)]
+    fn blank_line_at(&mut self, input: &[u8], at: usize) -> Option<usize> {
+        match input.get(at) {
+            Some(b'\n') => {
+                self.scanner.saw_terminator();
+                Some(at + 1)
+            }
+            Some(b'\r') => {
+                self.scanner.saw_terminator();
+                Some(self.scanner.after_line_end(input, at))
+            }
+            _ => None,
+        }
+    }
+
+    /// The block's `event` value: its type if custom (shared while it repeats).
+    fn set_type(&mut self, value: &[u8]) {
+        if value.is_empty() || value == b"message" {
+            self.flags &= !TYPE_SET;
+            return;
+        }
+        if self.event_type.as_deref().map(str::as_bytes) != Some(value) {
+            self.event_type = Some(shared(value));
+        }
+        self.flags |= TYPE_SET;
+    }
+
+    /// The block's `id` value (shared with the last event ID while it repeats).
+    fn set_id(&mut self, value: &[u8]) {
+        self.id = if value.is_empty() {
+            None
+        } else if self.last_event_id.as_deref().map(str::as_bytes) == Some(value) {
+            self.last_event_id.clone()
+        } else if self.id.as_deref().map(str::as_bytes) == Some(value) {
+            self.id.take()
+        } else {
+            Some(shared(value))
+        };
         self.flags |= ID_SET;
     }
 
-    /// An `id` after an `event` in one block (servers send `id` first).
-    #[cold]
-    fn replace_id(&mut self, value: &[u8]) {
-        self.fields
-            .splice(..self.id_len as usize, value.iter().copied());
-    }
-
-    /// No complete line in `input[at..]`: check the event limit against the partial line.
+    /// No complete line in `input[at..]`: check the event limit against the partial line, or,
+    /// if `stream` and it is a `data` line, start streaming it. (Once per read: kept out of
+    /// the per-line loop.)
+    #[inline(never)]
     fn partial(
         &mut self,
         input: &[u8],
         at: &mut usize,
         consumed: usize,
+        stream: bool,
     ) -> Result<Step, DecodeError> {
         let next = *at + consumed;
         // Bytes that may still be a BOM are no partial line.
@@ -333,99 +450,118 @@ impl Interpreter {
             });
         }
         if partial_len > 0 {
-            let block_len = if self.block_len == 0 {
-                partial_len
-            } else {
-                self.block_len as usize + partial_len
-            };
+            let block_len = self.block_len as usize + partial_len;
             if block_len > self.max_event_len as usize {
                 self.scanner.discard_line();
                 *at = input.len();
                 return Err(self.event_too_long());
             }
+            if stream && data_value_at(&input[next..]).is_some() {
+                // The scanner searched the line's bytes; the streaming goes on from its end.
+                self.scanner.searched(0);
+                self.flags |= IN_DATA;
+                self.line_len = 0;
+                *at = next;
+                if let Some(step) = self.piece(input, at, true)? {
+                    return Ok(step);
+                }
+            }
         }
         Ok(Step::Partial { consumed: next })
     }
 
-    /// The tier appended `len` bytes without a line end (it searched them) to the partial
-    /// line left by a [`Step::Partial`]: the scanner will not search them again.
-    #[inline]
-    pub(crate) fn searched_on(&mut self, len: usize) {
-        self.scanner.also_searched(len);
-    }
-
-    /// The tier searched `len` bytes for line ends itself (see [`LineScanner::count_search`]).
-    #[inline(always)]
-    pub(crate) fn count_search(&mut self, len: usize) {
-        self.scanner.count_search(len);
-    }
-
-    /// After a [`Step::Partial`] that left `partial_len > 0` bytes unconsumed (a partial line):
-    /// how many bytes without a line end may be appended to it before a call could do more
-    /// than return `Partial` again (hit a limit). Such bytes need not be decoded as they
-    /// come: the scanner searches them once the line ends.
-    pub(crate) fn room(&self, partial_len: usize) -> usize {
-        if self.scanner.awaiting_bom() || self.flags & DISCARDING != 0 {
-            return 0;
-        }
-        let line = self.scanner.max_line_len().saturating_sub(partial_len);
-        let event = (self.max_event_len as usize)
-            .saturating_sub((self.block_len as usize).saturating_add(partial_len));
-        line.min(event)
-    }
-
-    /// The block's `id` value becomes the last event ID (the spec's first dispatch step).
-    /// Inlined: most blocks have no `id`, and then this is one test.
-    #[inline]
-    fn take_id(&mut self) {
-        if self.flags & ID_SET != 0 {
-            self.take_id_set();
-        }
-    }
-
-    fn take_id_set(&mut self) {
-        self.flags &= !ID_SET;
-        let id = &self.fields[..self.id_len as usize];
-        if id != self.last_event_id().as_bytes() {
-            self.last_event_id = (!id.is_empty()).then(|| shared(id));
-        }
-    }
-
-    /// Fires the event whose data the tier took, after a [`Step::Dispatch`].
-    #[inline]
-    pub(crate) fn dispatch<D>(&mut self, data: D) -> Event<D> {
-        self.take_id();
-        self.flags &= !HAS_DATA;
-        let event_type = if self.fields.is_empty() {
-            None
+    /// The next piece of the `data` line being streamed, from `input[*at..]` (its start, with
+    /// its name, if `starts`; those bytes were searched already). `None`: the piece ended an
+    /// offending line, dropped; the next lines follow.
+    #[inline(never)]
+    fn piece(
+        &mut self,
+        input: &[u8],
+        at: &mut usize,
+        starts: bool,
+    ) -> Result<Option<Step>, DecodeError> {
+        let rest = &input[*at..];
+        let (len, ended) = if starts {
+            (rest.len(), None)
         } else {
-            self.take_type()
+            match self.scanner.find_end(rest) {
+                Some(len) => (len, Some(len)),
+                None => (rest.len(), None),
+            }
         };
+        let discarding = self.flags & DISCARDING != 0;
+        let mut value = *at..*at + len;
+        let first = self.flags & HAS_DATA == 0;
+        if !discarding {
+            let line_len = self.line_len as usize + len;
+            let block_len = self.block_len as usize + len;
+            if line_len > self.scanner.max_line_len() {
+                return Err(self.offended(DecodeError::LineTooLong {
+                    limit: self.scanner.max_line_len(),
+                }));
+            }
+            if block_len > self.max_event_len as usize {
+                return Err(self.event_too_long());
+            }
+            self.line_len = clamp(line_len);
+            self.block_len = clamp(block_len);
+            self.flags |= HAS_DATA;
+            if starts {
+                value.start += data_value_at(rest).unwrap_or(0);
+            }
+        }
+        let next = match ended {
+            Some(len) => {
+                self.flags &= !IN_DATA;
+                let end = *at + len;
+                let next = self.scanner.after_line_end(input, end);
+                if !discarding {
+                    self.block_len = clamp(self.block_len as usize + next - end);
+                }
+                Some(next)
+            }
+            None => None,
+        };
+        *at = next.unwrap_or(input.len());
+        if discarding {
+            // The rest of an offending line: dropped.
+            return Ok(next.is_none().then_some(Step::Partial {
+                consumed: input.len(),
+            }));
+        }
+        Ok(Some(Step::Piece {
+            value,
+            starts,
+            first: first && starts,
+            next,
+        }))
+    }
+
+    /// The block ended (its blank line): its `id` becomes the last event ID (the spec's first
+    /// dispatch step, taken even when nothing fires) and its type is forgotten.
+    #[inline(always)]
+    fn end_block(&mut self) {
+        if self.flags & ID_SET != 0 {
+            self.last_event_id = self.id.take();
+        }
+        self.flags &= !(ID_SET | TYPE_SET);
+    }
+
+    /// Fires the event whose data the tier took, after a [`Step::Dispatch`] or [`Step::Event`].
+    #[inline(always)]
+    pub(crate) fn dispatch<D>(&mut self, data: D) -> Event<D> {
+        let event_type = if self.flags & TYPE_SET != 0 {
+            self.event_type.clone()
+        } else {
+            None
+        };
+        self.end_block();
+        self.flags &= !HAS_DATA;
         Event {
             event_type,
             data,
             last_event_id: self.last_event_id.clone(),
         }
-    }
-
-    /// The block's `event` value (if not empty) as the event's type, shared while it repeats;
-    /// clears the block's fields.
-    fn take_type(&mut self) -> Option<Arc<str>> {
-        let value = &self.fields[self.id_len as usize..];
-        let event_type = if value.is_empty() || value == b"message" {
-            None
-        } else {
-            match &self.last_type {
-                Some(cached) if cached.as_bytes() == value => Some(cached.clone()),
-                _ => {
-                    let fresh = shared(value);
-                    self.last_type = Some(fresh.clone());
-                    Some(fresh)
-                }
-            }
-        };
-        self.clear_fields();
-        event_type
     }
 }
 

@@ -216,7 +216,7 @@ impl Default for FragmentDecoder {
 
 /// Where the value starts if `line` (no terminator searched yet) is known to be a data line
 /// with its leading space decided: `data:` and at least one more byte.
-fn data_value_at(line: &[u8]) -> Option<usize> {
+pub(super) fn data_value_at(line: &[u8]) -> Option<usize> {
     match line {
         [b'd', b'a', b't', b'a', b':', b' ', ..] => Some(6),
         [b'd', b'a', b't', b'a', b':', _, ..] => Some(5),

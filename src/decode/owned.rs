@@ -4,15 +4,16 @@ use alloc::{string::String, vec::Vec};
 use core::ops::Range;
 
 use super::dispatch::{into_string, to_string, Interpreter, Step};
-use super::scan::clamp_limit;
+use super::scan::{clamp_limit, find_line_end};
 use crate::{DecodeError, Decoded, Event, Item, Limits, Status};
 
 /// The owned tier: turns a byte stream into the events an `EventSource` fires.
 ///
 /// Keeps what the spec keeps across events: the last event ID and the reconnection time.
-/// Consumes every complete line at once (copying `data` values into the event being built),
-/// so your buffer never needs to hold more than one partial line. Allocates only the data of
-/// each event, plus the type and ID when they change.
+/// Consumes every complete line at once, and a `data` line's bytes as they arrive (copied into
+/// the event being built, once), so your buffer never needs to hold more than one partial line
+/// of another kind, and a huge data line is never held twice. Allocates only the data of each
+/// event, plus the type and ID when they change. Its whole state is 128 bytes.
 ///
 /// Two ways to drive it:
 /// - [`Decoder::feed`]: hand it chunks as they arrive; it keeps the partial line for you.
@@ -38,18 +39,18 @@ use crate::{DecodeError, Decoded, Event, Item, Limits, Status};
 #[derive(Debug, Clone)]
 pub struct Decoder {
     interpreter: Interpreter,
+    /// `buf[..data_len]` is the block's data so far, lines joined with LF. (At most the event
+    /// limit, a `u32`.)
+    data_len: u32,
+    /// `buf[data_len..]` holds input to decode as it is (not just a searched partial line: a
+    /// dropped [`Feed`]'s rest, lines after an event or an error there): decoded first.
+    raw_tail: bool,
     /// Bytes of the unconsumed input already processed, when an error was returned.
     pos: usize,
-    pub(super) data: Vec<u8>,
-    /// The partial line [`Decoder::feed`] keeps between chunks (from `tail_start` on).
-    pub(super) tail: Vec<u8>,
-    tail_start: usize,
-    /// Bytes without a line end that may be appended to the tail's partial line without
-    /// decoding it (see [`Interpreter::room`]); 0 when the tail must be decoded.
-    tail_room: u32,
-    /// `data` holds several lines (else at most the block's first, copied there when the
-    /// input was consumed past it).
-    joined: bool,
+    /// The data, then the partial line [`Decoder::feed`] keeps between chunks. One buffer:
+    /// `data` lines are streamed into the data as they arrive, so the partial line is never a
+    /// `data` line (but for its first five bytes, `data:`, before its value starts).
+    pub(super) buf: Vec<u8>,
 }
 
 impl Decoder {
@@ -62,12 +63,10 @@ impl Decoder {
     pub const fn with_limits(limits: Limits) -> Self {
         Decoder {
             interpreter: Interpreter::new(limits),
+            data_len: 0,
+            raw_tail: false,
             pos: 0,
-            data: Vec::new(),
-            tail: Vec::new(),
-            tail_start: 0,
-            tail_room: 0,
-            joined: false,
+            buf: Vec::new(),
         }
     }
 
@@ -92,11 +91,9 @@ impl Decoder {
     pub fn finish(&mut self) {
         self.interpreter.end_stream();
         self.pos = 0;
-        release(&mut self.data);
-        self.joined = false;
-        release(&mut self.tail);
-        self.tail_start = 0;
-        self.tail_room = 0;
+        self.data_len = 0;
+        self.raw_tail = false;
+        release(&mut self.buf);
     }
 
     /// Decodes from `input`, the bytes not consumed yet, until something is worth reporting.
@@ -122,6 +119,9 @@ impl Decoder {
     /// # Ok::<(), sse_wire::DecodeError>(())
     /// ```
     ///
+    /// A `data` line is consumed as its bytes arrive (copied into the event being built), so
+    /// your buffer only ever keeps a partial line of another kind.
+    ///
     /// # Errors
     ///
     /// [`DecodeError::LineTooLong`] or [`DecodeError::EventTooLong`] once per offending event;
@@ -130,15 +130,14 @@ impl Decoder {
         &mut self,
         input: &'a [u8],
     ) -> Result<Decoded<Item<Event, &'a [u8]>>, DecodeError> {
-        // Only `feed` may skip decoding its tail.
-        self.tail_room = 0;
-        self.decode_reporting(input, true, None)
+        self.decode_items(input, true, None)
     }
 
     /// [`Decoder::decode`], reporting comments and retries only if `report`. `prefix`, if
-    /// given, caches the UTF-8 check of `input` across calls.
+    /// given, caches the UTF-8 check of `input` across calls. Only called with no partial
+    /// line kept in `buf`.
     #[inline]
-    fn decode_reporting<'a>(
+    fn decode_items<'a>(
         &mut self,
         input: &'a [u8],
         report: bool,
@@ -149,69 +148,248 @@ impl Decoder {
         // The block's first data line while it is the only one: copied once, at dispatch,
         // straight into the event's `String` (no growth, no second copy).
         let mut first: Option<Range<usize>> = None;
-        loop {
-            let (status, consumed) = match self.interpreter.step(input, &mut at, report) {
-                Ok(Step::Data {
+        let (status, consumed) = loop {
+            let step = match self.interpreter.step(input, &mut at, report, true) {
+                Ok(step) => step,
+                Err(error) => {
+                    self.pos = at;
+                    self.drop_data();
+                    return Err(error);
+                }
+            };
+            let (data, next) = match step {
+                Step::Event { value, next } => (Self::string(input, value, prefix), next),
+                Step::Dispatch { next } => {
+                    let data = match first {
+                        Some(first) => Self::string(input, first, prefix),
+                        None => self.take_data(),
+                    };
+                    (data, next)
+                }
+                Step::Data {
                     value, first: true, ..
-                }) => {
-                    self.data.clear();
+                } => {
                     first = Some(value);
                     continue;
                 }
-                Ok(Step::Data { value, .. }) => {
-                    if let Some(first) = first.take() {
-                        self.data.extend_from_slice(&input[first]);
-                    }
-                    self.joined = true;
-                    self.data.push(b'\n');
-                    self.data.extend_from_slice(&input[value]);
+                Step::Data { value, .. } => {
+                    self.keep_first(input, &mut first);
+                    self.push_line(&input[value]);
                     continue;
                 }
-                Ok(Step::Dispatch { next }) => {
-                    let data = match first {
-                        Some(first) => match prefix {
-                            Some(prefix) => prefix.string(input, first),
-                            None => to_string(&input[first]),
-                        },
-                        // Joined lines are copied out exactly; the buffer stays for the next
-                        // event's. One line was copied exactly already, and a huge buffer would
-                        // be freed anyway: hand those over.
-                        None if self.joined && self.data.capacity() <= KEEP_CAPACITY => {
-                            self.joined = false;
-                            let data = to_string(&self.data);
-                            self.data.clear();
-                            data
-                        }
-                        None => {
-                            self.joined = false;
-                            into_string(core::mem::take(&mut self.data))
-                        }
-                    };
-                    self.pos = 0;
-                    return Ok(Decoded {
-                        consumed: next,
-                        status: Status::Complete(Item::Event(self.interpreter.dispatch(data))),
-                    });
+                Step::Piece {
+                    value,
+                    starts,
+                    first: is_first,
+                    next,
+                } => {
+                    if starts && !is_first {
+                        self.keep_first(input, &mut first);
+                        self.push_data(b"\n");
+                    }
+                    self.push_data(&input[value]);
+                    match next {
+                        Some(_) => continue,
+                        None => break (Status::Partial, input.len()),
+                    }
                 }
+                Step::Comment { text, next } => {
+                    break (Status::Complete(Item::Comment(&input[text])), next)
+                }
+                Step::Retry { ms, next } => break (Status::Complete(Item::Retry(ms)), next),
+                Step::Partial { consumed } => break (Status::Partial, consumed),
+            };
+            self.pos = 0;
+            return Ok(Decoded {
+                consumed: next,
+                status: Status::Complete(Item::Event(self.interpreter.dispatch(data))),
+            });
+        };
+        // The input is consumed past the first data line: keep a copy.
+        self.keep_first(input, &mut first);
+        self.pos = 0;
+        Ok(Decoded { consumed, status })
+    }
+
+    /// `input[range]` as the data's `String`, invalid UTF-8 replaced.
+    #[inline]
+    fn string<'a>(
+        input: &'a [u8],
+        range: Range<usize>,
+        prefix: Option<&mut Utf8Prefix<'a>>,
+    ) -> String {
+        match prefix {
+            Some(prefix) => prefix.string(input, range),
+            None => to_string(&input[range]),
+        }
+    }
+
+    /// Appends to the data (only when no partial line is kept after it).
+    #[inline]
+    fn push_data(&mut self, bytes: &[u8]) {
+        self.buf.extend_from_slice(bytes);
+        // At most the event limit (a `u32`): the interpreter checked the block's length.
+        self.data_len = self.buf.len() as u32;
+    }
+
+    /// Appends a line after the data's last: an LF, then `value`.
+    #[inline]
+    fn push_line(&mut self, value: &[u8]) {
+        self.buf.reserve(1 + value.len());
+        self.buf.push(b'\n');
+        self.push_data(value);
+    }
+
+    /// Copies the block's first data line, still in the input, into the data.
+    fn keep_first(&mut self, input: &[u8], first: &mut Option<Range<usize>>) {
+        if let Some(range) = first.take() {
+            self.push_data(&input[range]);
+        }
+    }
+
+    /// The data, as the dispatched event's `String`. Joined lines are copied out exactly and
+    /// the buffer stays for the next event's; a huge buffer (which would be freed anyway) is
+    /// handed over whole, without a copy.
+    fn take_data(&mut self) -> String {
+        let data_len = core::mem::take(&mut self.data_len) as usize;
+        if self.buf.len() == data_len && self.buf.capacity() > KEEP_CAPACITY {
+            return into_string(core::mem::take(&mut self.buf));
+        }
+        let data = to_string(self.buf.get(..data_len).unwrap_or_default());
+        self.buf.drain(..data_len);
+        if self.buf.is_empty() {
+            release(&mut self.buf);
+        }
+        data
+    }
+
+    /// The block was dropped (a limit): so is its data; a partial line kept after it stays.
+    fn drop_data(&mut self) {
+        let data_len = core::mem::take(&mut self.data_len) as usize;
+        self.buf.drain(..data_len.min(self.buf.len()));
+        if self.buf.is_empty() {
+            release(&mut self.buf);
+        }
+    }
+
+    /// Whether `feed` keeps a partial line (or undecoded input) after the data.
+    #[inline]
+    fn has_tail(&self) -> bool {
+        self.buf.len() > self.data_len as usize
+    }
+
+    /// Continues the partial line `feed` keeps with `chunk`: takes the chunk's bytes through its
+    /// first line end (all of a small chunk, or of one without a line end) and decodes them.
+    fn continue_tail(&mut self, chunk: &mut &[u8]) -> Result<Option<Event>, DecodeError> {
+        let tail = &self.buf[self.data_len as usize..];
+        let tail_len = tail.len();
+        // Bytes that only lengthen a partial line within the limits (and not one that may
+        // yet be a `data` line, which is streamed) need not be decoded.
+        let idle = chunk.len() <= self.interpreter.room(tail_len)
+            && (tail_len > 5 || !b"data:".starts_with(tail));
+        let found = find_line_end(chunk);
+        let clean = found.unwrap_or(chunk.len());
+        // The bytes searched here are not searched again: the scanner goes on after them.
+        self.interpreter.count_search(clean);
+        self.interpreter.searched(tail_len + clean);
+        // A small chunk goes to the tail whole: its lines are decoded there in one pass. A big
+        // one gives only the line's end; its other lines are decoded where they are.
+        let take = match found {
+            Some(end) if chunk.len() > SMALL_CHUNK => line_end(chunk, end),
+            _ => chunk.len(),
+        };
+        self.buf.extend_from_slice(&chunk[..take]);
+        *chunk = &chunk[take..];
+        if idle && found.is_none() {
+            return Ok(None);
+        }
+        self.decode_tail()
+    }
+
+    /// Decodes the partial line kept after the data (now completed or longer), in place.
+    fn decode_tail(&mut self) -> Result<Option<Event>, DecodeError> {
+        loop {
+            let data_len = self.data_len as usize;
+            let Some(tail) = self.buf.get(data_len..).filter(|tail| !tail.is_empty()) else {
+                // A huge line kept here is gone: so is its memory.
+                if self.buf.is_empty() {
+                    release(&mut self.buf);
+                }
+                return Ok(None);
+            };
+            let tail_len = tail.len();
+            // Past what an error left processed (a dropped `Feed` kept its input as it was).
+            let mut at = core::mem::take(&mut self.pos).min(tail_len);
+            let step = match self.interpreter.step(tail, &mut at, false, true) {
+                Ok(step) => step,
                 Err(error) => {
-                    self.pos = at;
-                    self.joined = false;
-                    release(&mut self.data);
+                    // What the interpreter consumed goes; the rest (it may hold the offending
+                    // line's end now) is decoded again as it is next time.
+                    self.buf.drain(data_len..data_len + at);
+                    self.drop_data();
+                    self.pos = 0;
+                    self.raw_tail = self.has_tail();
                     return Err(error);
                 }
-                Ok(Step::Partial { consumed }) => (Status::Partial, consumed),
-                Ok(Step::Comment { text, next }) => {
-                    (Status::Complete(Item::Comment(&input[text])), next)
-                }
-                Ok(Step::Retry { ms, next }) => (Status::Complete(Item::Retry(ms)), next),
             };
-            // The input is consumed past the first data line: keep a copy.
-            if let Some(first) = first {
-                self.data.extend_from_slice(&input[first]);
-            }
-            self.pos = 0;
-            return Ok(Decoded { consumed, status });
+            let data = match step {
+                Step::Partial { consumed } => {
+                    self.buf.drain(data_len..data_len + consumed);
+                    if self.buf.is_empty() {
+                        release(&mut self.buf);
+                    }
+                    return Ok(None);
+                }
+                Step::Data { value, first, next } => {
+                    self.data_from_tail(value, !first, next);
+                    continue;
+                }
+                Step::Piece {
+                    value,
+                    starts,
+                    first,
+                    next,
+                } => {
+                    self.data_from_tail(value, starts && !first, next.unwrap_or(tail_len));
+                    continue;
+                }
+                // Not reported (`report` is off).
+                Step::Comment { next, .. } | Step::Retry { next, .. } => {
+                    self.buf.drain(data_len..data_len + next);
+                    continue;
+                }
+                Step::Event { value, next } => {
+                    let data = to_string(&tail[value]);
+                    self.buf.drain(data_len..data_len + next);
+                    data
+                }
+                Step::Dispatch { next } => {
+                    self.buf.drain(data_len..data_len + next);
+                    self.take_data()
+                }
+            };
+            // Lines may follow in the tail (a small chunk is taken whole): decoded as they
+            // are, before more is appended.
+            self.raw_tail = self.has_tail();
+            return Ok(Some(self.interpreter.dispatch(data)));
         }
+    }
+
+    /// Moves a data value from the kept partial line (`value`, relative to it) to the data's
+    /// end (after an LF if `lf`), dropping the line's bytes through `next`.
+    fn data_from_tail(&mut self, value: Range<usize>, lf: bool, next: usize) {
+        let data_len = self.data_len as usize;
+        // The value follows at least `data:` in the line: moving it left by up to five bytes
+        // (LF first) never overwrites what is still to be moved.
+        let to = data_len + usize::from(lf);
+        self.buf
+            .copy_within(data_len + value.start..data_len + value.end, to);
+        if lf {
+            self.buf[data_len] = b'\n';
+        }
+        let new_len = to + value.len();
+        self.buf.drain(new_len..data_len + next);
+        self.data_len = clamp_limit(new_len);
     }
 
     /// Decodes a chunk as it arrived: iterate to get its events. The decoder keeps the partial
@@ -280,8 +458,11 @@ impl<'c> Utf8Prefix<'c> {
     }
 
     /// Drops `n` bytes (whole lines) from the front.
+    #[inline]
     fn advance(&mut self, n: usize) {
-        self.text = self.text.get(n..).unwrap_or("");
+        if self.checked {
+            self.text = self.text.get(n..).unwrap_or("");
+        }
     }
 }
 
@@ -291,182 +472,104 @@ impl Iterator for Feed<'_, '_> {
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         let decoder = &mut *self.decoder;
+        // A chunk inside a `data` line being streamed (most small reads are) goes straight to
+        // the data, through the line's end if it holds one.
         let len = self.chunk.len();
-        // The chunk only continues the tail's partial line (small chunks mostly do): append it,
-        // and tell the scanner it was searched.
-        // (Only small chunks: a big one is searched by the scanner as it comes, once.)
-        if decoder.tail_room != 0
-            && len < SPLIT_CHUNK
-            && len <= decoder.tail_room as usize
-            && !has_line_end(self.chunk)
+        if len != 0
+            && len <= decoder.interpreter.data_room()
+            && decoder.pos == 0
+            && !decoder.has_tail()
         {
-            decoder.tail.extend_from_slice(self.chunk);
-            decoder.interpreter.count_search(len);
-            decoder.interpreter.searched_on(len);
-            // At most `tail_room`, a `u32`.
-            decoder.tail_room -= len as u32;
-            self.chunk = &[];
-            return None;
+            let found = decoder.interpreter.find_end(self.chunk);
+            let piece = found.unwrap_or(len);
+            decoder.interpreter.streamed(piece);
+            decoder.push_data(&self.chunk[..piece]);
+            let next = match found {
+                Some(end) => decoder.interpreter.end_data_line(self.chunk, end),
+                None => len,
+            };
+            self.chunk = &self.chunk[next..];
+            self.prefix.advance(next);
+            if self.chunk.is_empty() {
+                return None;
+            }
         }
-        self.decode_next()
+        self.next_slow()
     }
 }
 
 impl Feed<'_, '_> {
-    /// [`Feed::next`] when the chunk has lines to decode.
-    #[inline(never)]
-    fn decode_next(&mut self) -> Option<Result<Event, DecodeError>> {
+    /// [`Feed::next`] past its fast path.
+    fn next_slow(&mut self) -> Option<Result<Event, DecodeError>> {
         let decoder = &mut *self.decoder;
-        // Room means the tail is a partial line the scanner searched whole (in plain state):
-        // bytes searched here after it can be credited to the scanner.
-        let mut searched_tail = decoder.tail_room != 0;
-        decoder.tail_room = 0;
+        if decoder.raw_tail {
+            // Input kept as it came (a dropped `Feed`'s rest, a line an error left): decoded
+            // first, in place, until only a partial line is left.
+            match decoder.decode_tail() {
+                Ok(Some(event)) => return Some(Ok(event)),
+                Ok(None) => decoder.raw_tail = false,
+                Err(error) => return Some(Err(error)),
+            }
+        }
         loop {
-            if decoder.tail_start == decoder.tail.len() {
-                if !decoder.tail.is_empty() {
-                    decoder.tail_start = 0;
-                    // A huge line's buffer is kept for the chunk's partial line, if it ends in
-                    // one: huge lines come in a row. It goes once a smaller line used it, or
-                    // when a chunk ends with its line.
-                    if decoder.tail.len() > KEEP_CAPACITY {
-                        decoder.tail.clear();
-                    } else {
-                        release(&mut decoder.tail);
-                    }
+            if self.chunk.is_empty() {
+                return None;
+            }
+            if decoder.has_tail() {
+                let before = self.chunk.len();
+                let outcome = decoder.continue_tail(&mut self.chunk);
+                self.prefix.advance(before - self.chunk.len());
+                match outcome {
+                    Ok(Some(event)) => return Some(Ok(event)),
+                    Ok(None) => continue,
+                    Err(error) => return Some(Err(error)),
                 }
-                // The common case: lines straight out of the chunk, no copy.
-                if self.chunk.is_empty() {
-                    release(&mut decoder.tail);
+            }
+            let decoded = match decoder.decode_items(self.chunk, false, Some(&mut self.prefix)) {
+                Ok(decoded) => decoded,
+                Err(error) => return Some(Err(error)),
+            };
+            self.chunk = &self.chunk[decoded.consumed..];
+            self.prefix.advance(decoded.consumed);
+            match decoded.status {
+                Status::Complete(Item::Event(event)) => return Some(Ok(event)),
+                Status::Complete(_) => continue,
+                Status::Partial => {
+                    // Keep the partial line; the scanner resumes where it stopped.
+                    decoder.buf.extend_from_slice(self.chunk);
+                    self.chunk = &[];
                     return None;
                 }
-                let decoded =
-                    match decoder.decode_reporting(self.chunk, false, Some(&mut self.prefix)) {
-                        Ok(decoded) => decoded,
-                        Err(error) => return Some(Err(error)),
-                    };
-                self.chunk = &self.chunk[decoded.consumed..];
-                self.prefix.advance(decoded.consumed);
-                match decoded.status {
-                    Status::Complete(Item::Event(event)) => return Some(Ok(event)),
-                    Status::Complete(_) => continue,
-                    Status::Partial => {
-                        // Keep the partial line; the scanner resumes where it stopped.
-                        decoder.tail.extend_from_slice(self.chunk);
-                        decoder.tail_room = room(&decoder.interpreter, self.chunk.len());
-                        self.chunk = &[];
-                        return None;
-                    }
-                }
-            }
-            if !self.chunk.is_empty() {
-                // A line was left partial: the chunk continues it. A big chunk moves only
-                // its part of that line to the tail (through the terminator, and the blank
-                // line after it, so a one-line event dispatches straight from the tail); the
-                // lines after it are decoded out of the chunk. A small chunk is appended whole
-                // and decoded from the tail.
-                let take = if self.chunk.len() < SPLIT_CHUNK {
-                    self.chunk.len()
-                } else {
-                    // Only the chunk's head is searched: a line longer than that (a huge
-                    // one) takes the whole chunk, which the scanner then searches once.
-                    let head = &self.chunk[..SPLIT_CHUNK];
-                    let found = memchr::memchr2(b'\n', b'\r', head);
-                    let free = found.unwrap_or(SPLIT_CHUNK);
-                    decoder.interpreter.count_search(free);
-                    if searched_tail {
-                        // The line-end-free bytes searched here are not searched again.
-                        decoder.interpreter.searched_on(free);
-                    }
-                    match found {
-                        Some(end) => line_end(self.chunk, end),
-                        None => self.chunk.len(),
-                    }
-                };
-                searched_tail = false;
-                let take = match self.chunk.get(take) {
-                    Some(b'\n' | b'\r') => line_end(self.chunk, take),
-                    _ => take,
-                };
-                decoder.tail.extend_from_slice(&self.chunk[..take]);
-                self.chunk = &self.chunk[take..];
-                self.prefix.advance(take);
-            }
-            let tail = core::mem::take(&mut decoder.tail);
-            let outcome = decoder.decode_reporting(&tail[decoder.tail_start..], false, None);
-            let outcome = match outcome {
-                Err(error) => Err(error),
-                Ok(decoded) => Ok((
-                    decoded.consumed,
-                    match decoded.status {
-                        Status::Complete(Item::Event(event)) => Some(event),
-                        _ => None,
-                    },
-                )),
-            };
-            decoder.tail = tail;
-            match outcome {
-                Err(error) => return Some(Err(error)),
-                Ok((consumed, event)) => {
-                    decoder.tail_start += consumed;
-                    if let Some(event) = event {
-                        return Some(Ok(event));
-                    }
-                }
-            }
-            let partial_len = decoder.tail.len() - decoder.tail_start;
-            if self.chunk.is_empty() && partial_len > 0 {
-                // Still partial: nothing more until the next chunk.
-                decoder.tail_room = room(&decoder.interpreter, partial_len);
-                return None;
             }
         }
     }
 }
 
 impl Drop for Feed<'_, '_> {
+    #[inline]
     fn drop(&mut self) {
         // Whatever was not decoded yet waits for the next call.
         if !self.chunk.is_empty() {
-            self.decoder.tail.extend_from_slice(self.chunk);
-            // The tail may now hold complete lines: decode it next time.
-            self.decoder.tail_room = 0;
+            self.keep_rest();
         }
     }
 }
 
-/// [`Interpreter::room`] after a `Partial` left `partial_len` bytes, as kept.
-fn room(interpreter: &Interpreter, partial_len: usize) -> u32 {
-    clamp_limit(interpreter.room(partial_len))
-}
-
-/// Whether `chunk` holds a CR or LF. Eight bytes at a time for short chunks: `memchr2`'s
-/// setup costs more than it saves on them.
-fn has_line_end(chunk: &[u8]) -> bool {
-    const ONES: u64 = u64::from_ne_bytes([1; 8]);
-    /// Whether a byte of `word` is LF or CR (the classic exact zero-byte test).
-    fn any_line_end(word: &[u8]) -> bool {
-        let word = u64::from_ne_bytes(word.try_into().unwrap_or([0; 8]));
-        let lf = word ^ (ONES * u64::from(b'\n'));
-        let cr = word ^ (ONES * u64::from(b'\r'));
-        ((lf.wrapping_sub(ONES) & !lf) | (cr.wrapping_sub(ONES) & !cr)) & (ONES << 7) != 0
-    }
-    match chunk.len() {
-        0..=7 => chunk.iter().any(|&b| b == b'\n' || b == b'\r'),
-        8..=31 => {
-            chunk.chunks_exact(8).any(any_line_end) || any_line_end(&chunk[chunk.len() - 8..])
-        }
-        _ => memchr::memchr2(b'\n', b'\r', chunk).is_some(),
+impl Feed<'_, '_> {
+    #[cold]
+    fn keep_rest(&mut self) {
+        self.decoder.buf.extend_from_slice(self.chunk);
+        self.decoder.raw_tail = true;
     }
 }
-
-/// Chunks at least this long continue a partial line by moving only its end (if it ends in
-/// the chunk's first `SPLIT_CHUNK` bytes) to the tail.
-const SPLIT_CHUNK: usize = 512;
 
 /// Where the line whose terminator is at `chunk[end]` ends, its terminator included.
 fn line_end(chunk: &[u8], end: usize) -> usize {
     end + 1 + usize::from(chunk[end] == b'\r' && chunk.get(end + 1) == Some(&b'\n'))
 }
+
+/// Chunks up to this long that continue a partial line are appended to it whole.
+const SMALL_CHUNK: usize = 64;
 
 /// Buffers keep their allocation for the next line or event, unless a huge one grew them: a
 /// connection that once saw a big event must not pin its memory forever.
@@ -481,7 +584,7 @@ fn release(buffer: &mut Vec<u8>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{has_line_end, Decoder, SPLIT_CHUNK};
+    use super::Decoder;
     use alloc::{string::String, vec::Vec};
 
     fn events(chunks: impl Iterator<Item = Vec<u8>>) -> Vec<(String, String, String)> {
@@ -499,10 +602,31 @@ mod tests {
 
     /// Partial lines that end before, at and after the part of a big chunk searched for their
     /// end, followed by more lines in the same chunk; UTF-8 split across chunks.
+    /// Small chunks are taken into the kept partial line whole, several lines at a time, with
+    /// events among them: every chunk size through twice the small-chunk bound.
+    #[test]
+    fn feed_in_small_chunks_equals_feed_whole() {
+        let mut stream = Vec::new();
+        for i in 0..60 {
+            let lines = alloc::format!(
+                ": c{i}\r\nid: {i}\nevent: e{}\rdata: {}\ndata\r\n\ndata: {i}\n\n",
+                i % 4,
+                "x".repeat(i % 9)
+            );
+            stream.extend_from_slice(lines.as_bytes());
+        }
+        let whole = events(core::iter::once(stream.clone()));
+        assert_eq!(whole.len(), 120);
+        for size in 1..=2 * super::SMALL_CHUNK + 2 {
+            let chunked = events(stream.chunks(size).map(<[u8]>::to_vec));
+            assert!(chunked == whole, "chunks of {size}");
+        }
+    }
+
     #[test]
     fn feed_in_big_chunks_equals_feed_whole() {
         let mut stream = Vec::new();
-        for (i, len) in [1, 70, SPLIT_CHUNK - 8, SPLIT_CHUNK, SPLIT_CHUNK + 3, 3000]
+        for (i, len) in [1, 70, 504, 512, 515, 3000]
             .into_iter()
             .cycle()
             .take(40)
@@ -522,28 +646,9 @@ mod tests {
         }
         let whole = events(core::iter::once(stream.clone()));
         assert_eq!(whole.len(), 40);
-        for size in [SPLIT_CHUNK - 1, SPLIT_CHUNK, 700, 1000, 4096] {
+        for size in [1, 7, 511, 512, 700, 1000, 4096] {
             let chunked = events(stream.chunks(size).map(<[u8]>::to_vec));
             assert!(chunked == whole, "chunks of {size}");
-        }
-    }
-
-    #[test]
-    fn has_line_end_finds_cr_and_lf_anywhere_and_nothing_else() {
-        // Neighbours of CR and LF, and bytes whose borrow could leak into the next lane.
-        let fillers = [b'a', 0x00, 0x01, 0x09, 0x0B, 0x0C, 0x0E, 0x8A, 0x8D, 0xFF];
-        for len in 0..70 {
-            for filler in fillers {
-                let mut chunk = alloc::vec![filler; len];
-                assert!(!has_line_end(&chunk), "{filler:#x} x {len}");
-                for at in 0..len {
-                    for end in [b'\n', b'\r'] {
-                        chunk[at] = end;
-                        assert!(has_line_end(&chunk), "{end} at {at} of {len}");
-                        chunk[at] = filler;
-                    }
-                }
-            }
         }
     }
 }

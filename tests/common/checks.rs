@@ -277,6 +277,12 @@ pub fn check_tiers(case: &Case<'_>) {
         (owned.events(), owned.last_event_id.clone(), owned_errors),
         "feed != owned tier under {limits:?}"
     );
+    let one = super::tiers::owned_feed_one_at_a_time("", stream, cuts, limits);
+    assert_eq!(
+        (one.outcome.observed, one.outcome.last_event_id, one.errors),
+        (owned.events(), owned.last_event_id.clone(), owned_errors),
+        "feed, one item per call, != owned tier under {limits:?}"
+    );
     let events = tiers::events(stream, cuts, limits);
     assert_eq!(
         (events.events, events.last_event_id, events.errors),

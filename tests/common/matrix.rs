@@ -115,6 +115,13 @@ pub fn check_cuts(
         if let Some(expected) = expected {
             expected.check(&feed.outcome, false, &what("owned feed"));
         }
+        let one = tiers::owned_feed_one_at_a_time(start_id, stream, cuts, limits);
+        assert_eq!(
+            (&one.outcome, one.errors),
+            (&feed.outcome, 0),
+            "{}",
+            what("owned feed, one event per call")
+        );
     }
 
     #[cfg(feature = "bytes")]

@@ -133,6 +133,44 @@ pub fn owned_feed(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits)
     run
 }
 
+/// The owned tier through `feed`, taking one item (an event or an error) per call and dropping
+/// the iterator with the rest of the chunk undecoded; empty chunks then drain what is left.
+/// Must equal [`owned_feed`]: a dropped `Feed` loses nothing, even mid-error.
+#[cfg(feature = "alloc")]
+pub fn owned_feed_one_at_a_time(
+    start_id: &str,
+    stream: &[u8],
+    cuts: &[usize],
+    limits: Limits,
+) -> Run {
+    let mut decoder = sse_wire::Decoder::with_limits(limits);
+    decoder.set_last_event_id(start_id);
+    let mut run = Run::default();
+    let mut take_one = |decoder: &mut sse_wire::Decoder, chunk: &[u8]| {
+        match decoder.feed(chunk).next() {
+            Some(Ok(event)) => run.outcome.observed.push(Observed::Event {
+                event_type: event.event_type().to_string(),
+                data: event.data().to_string(),
+                last_event_id: event.last_event_id().to_string(),
+            }),
+            Some(Err(_)) => run.errors += 1,
+            None => return false,
+        }
+        true
+    };
+    for chunk in chunks(stream, cuts) {
+        take_one(&mut decoder, chunk);
+    }
+    let mut calls = 0;
+    while take_one(&mut decoder, &[]) {
+        calls += 1;
+        assert!(calls <= 2 * stream.len() + 2, "feed(&[]) keeps yielding");
+    }
+    decoder.finish();
+    run.outcome.last_event_id = decoder.last_event_id().to_string();
+    run
+}
+
 /// The bytes tier, over a `BytesMut` the chunks are appended to.
 #[cfg(feature = "bytes")]
 pub fn bytes(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> Run {
