@@ -5,7 +5,7 @@ use alloc::{string::String, sync::Arc, vec::Vec};
 use core::ops::Range;
 
 use super::fragment::data_value_at;
-use super::scan::{clamp_limit, LineScanner, Scan};
+use super::scan::{clamp_limit, find_line_end, LineScanner, Scan};
 use crate::{DecodeError, Limits, Line};
 
 /// A dispatched event, as an `EventSource` would fire it.
@@ -227,6 +227,16 @@ impl Interpreter {
         }
         loop {
             let rest = &input[*at..];
+            if self.block_len == 0 {
+                if let Some((value, next)) = self.single_data_event(rest) {
+                    let line_at = *at;
+                    *at += next;
+                    return Ok(Step::Event {
+                        value: line_at + value.start..line_at + value.end,
+                        next: *at,
+                    });
+                }
+            }
             let scan = match self.scanner.next_line(rest) {
                 Ok(scan) => scan,
                 Err(error) => {
@@ -374,6 +384,53 @@ impl Interpreter {
         let next = self.scanner.after_line_end(input, end);
         self.block_len = clamp(self.block_len as usize + next - end);
         next
+    }
+
+    /// The commonest event whole, if `input` starts with it at a block's start in the plain
+    /// state: one `data` line and the blank line right after it. Returns the value's range and
+    /// where the next line starts (the event is the tier's to fire with
+    /// [`Interpreter::dispatch`]). Else `None`, having only told the scanner what it searched:
+    /// [`Interpreter::step`] goes on from there, so no byte is searched twice.
+    #[inline(always)]
+    pub(crate) fn single_data_event(&mut self, input: &[u8]) -> Option<(Range<usize>, usize)> {
+        // (A failed attempt leaves the scanner resuming: not plain, so the next one is cheap.)
+        if self.block_len != 0
+            || self.flags & (DISCARDING | IN_DATA | HAS_DATA) != 0
+            || !self.scanner.is_plain()
+        {
+            return None;
+        }
+        let value = data_value_at(input)?;
+        let found = find_line_end(&input[value..]);
+        // `data:` holds no line end: the line is searched from its start.
+        let end = value + found.unwrap_or(input.len() - value);
+        let next = match (found, input.get(end + 1)) {
+            (Some(_), Some(&after)) if end <= self.max_line_and_event() => match input[end] {
+                b'\r' if after == b'\n' => end + 2,
+                _ => end + 1,
+            },
+            _ => {
+                self.scanner.count_search(end);
+                self.scanner.searched(end);
+                return None;
+            }
+        };
+        if !matches!(input.get(next), Some(b'\n' | b'\r')) {
+            self.scanner.count_search(end);
+            self.scanner.searched(end);
+            return None;
+        }
+        // The line's bytes and terminator, then the blank line's terminator.
+        self.scanner.count_search(end + 1);
+        self.scanner.saw_terminator();
+        self.flags |= HAS_DATA;
+        Some((value..end, self.scanner.after_line_end(input, next)))
+    }
+
+    /// The longest line a block's first line may be: within both limits.
+    #[inline(always)]
+    fn max_line_and_event(&self) -> usize {
+        self.scanner.max_line_len().min(self.max_event_len as usize)
     }
 
     /// Where the blank line at `input[at..]` ends, if one starts there (taken: the scanner

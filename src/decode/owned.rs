@@ -143,6 +143,16 @@ impl Decoder {
         report: bool,
         prefix: Option<&mut Utf8Prefix<'a>>,
     ) -> Result<Decoded<Item<Event, &'a [u8]>>, DecodeError> {
+        // The commonest event, whole, without a call into the per-line loop.
+        if self.pos == 0 {
+            if let Some((value, next)) = self.interpreter.single_data_event(input) {
+                let data = Self::string(input, value, prefix);
+                return Ok(Decoded {
+                    consumed: next,
+                    status: Status::Complete(Item::Event(self.interpreter.dispatch(data))),
+                });
+            }
+        }
         // `min`: a caller that breaks the contract (a shorter input) gets nonsense, not a panic.
         let mut at = self.pos.min(input.len());
         // The block's first data line while it is the only one: copied once, at dispatch,
