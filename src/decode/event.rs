@@ -27,13 +27,13 @@ impl Span {
 }
 
 /// The block has a non-blank line.
-const STARTED: u8 = 1;
+const STARTED: u32 = 1;
 /// The block has more than one `data` line.
-const MULTI_DATA: u8 = 2;
+const MULTI_DATA: u32 = 2;
 /// The block has a comment.
-const COMMENTS: u8 = 4;
+const COMMENTS: u32 = 4;
 /// An over-long event is being dropped, through its blank line.
-const DISCARDING: u8 = 8;
+const DISCARDING: u32 = 8;
 
 /// What the event decoder has learned about the block so far (offsets from its start).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +45,8 @@ struct BlockInfo {
     first_data: Span,
     /// The data's length once joined (fits: at most the block's length).
     data_len: u32,
-    flags: u8,
+    /// `u32`, not `u8`: no padding, which the compiler copied byte by byte with every event.
+    flags: u32,
 }
 
 impl BlockInfo {
