@@ -464,14 +464,18 @@ impl<'a> RawEvent<'a> {
 
     /// The values of the `data` lines, in order.
     pub fn data_lines(&self) -> DataLines<'a> {
-        let rest = match self.info.first_data.get() {
-            Some(first) if self.multi_data() => self.block.get(first.end..).unwrap_or_default(),
-            _ => &[],
-        };
         DataLines {
             first: self.slice(self.info.first_data),
-            // Starts at the first data line's terminator: its empty remainder is skipped.
-            rest: BlockLines::new(rest),
+            rest: self.after_first_data(),
+        }
+    }
+
+    /// The lines after the first data line's terminator, if there are more data lines.
+    #[inline]
+    fn after_first_data(&self) -> &'a [u8] {
+        match self.info.first_data.get() {
+            Some(first) if self.multi_data() => self.block.get(first.end + 1..).unwrap_or_default(),
+            _ => &[],
         }
     }
 
@@ -485,25 +489,33 @@ impl<'a> RawEvent<'a> {
         let Some(mut free) = out.get_mut(..needed) else {
             return Err(BufferTooSmall { needed });
         };
-        let Some(first) = self.info.first_data.get() else {
+        let Some(first) = self.slice(self.info.first_data) else {
             return Ok(0);
         };
-        put(&mut free, self.block.get(first.clone()).unwrap_or_default());
-        if self.multi_data() {
-            // One pass over the lines after the first data line, not `data_lines` (an iterator
-            // over an iterator, 2x slower): from its terminator, each line ends where the next
-            // terminator is. The LF of a CRLF, and the blank line, read as empty lines: skipped.
-            let mut rest = self.block.get(first.end + 1..).unwrap_or_default();
-            while let Some(end) = memchr::memchr2(b'\n', b'\r', rest) {
-                if let Line::Data(value) = Line::parse(&rest[..end]) {
-                    put(&mut free, b"\n");
-                    put(&mut free, value);
-                }
-                rest = &rest[end + 1..];
-            }
+        put(&mut free, first);
+        // Not `data_lines`: its `next`, called per line, is not inlined here (slower).
+        let mut rest = self.after_first_data();
+        while let Some(value) = next_data_value(&mut rest) {
+            put(&mut free, b"\n");
+            put(&mut free, value);
         }
         Ok(needed - free.len())
     }
+}
+
+/// The value of the next data line in `lines` (complete lines), which it then starts after.
+/// Each line ends at the next CR or LF: the LF of a CRLF, and the blank line that ends a
+/// block, read as empty lines, which are skipped like every line that is not data.
+#[inline(always)]
+fn next_data_value<'a>(lines: &mut &'a [u8]) -> Option<&'a [u8]> {
+    while let Some(end) = memchr::memchr2(b'\n', b'\r', lines) {
+        let (line, rest) = lines.split_at(end);
+        *lines = rest.get(1..).unwrap_or_default();
+        if let Line::Data(value) = Line::parse(line) {
+            return Some(value);
+        }
+    }
+    None
 }
 
 /// Writes `bytes` to the front of `free` and drops them from it (`free` is sized to fit).
@@ -555,20 +567,17 @@ impl core::error::Error for BufferTooSmall {}
 #[derive(Debug, Clone)]
 pub struct DataLines<'a> {
     first: Option<&'a [u8]>,
-    rest: BlockLines<'a>,
+    /// The lines after the first data line.
+    rest: &'a [u8],
 }
 
 impl<'a> Iterator for DataLines<'a> {
     type Item = &'a [u8];
 
     fn next(&mut self) -> Option<&'a [u8]> {
-        if let Some(first) = self.first.take() {
-            return Some(first);
-        }
-        self.rest.by_ref().find_map(|line| match Line::parse(line) {
-            Line::Data(value) => Some(value),
-            _ => None,
-        })
+        self.first
+            .take()
+            .or_else(|| next_data_value(&mut self.rest))
     }
 }
 
