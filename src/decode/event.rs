@@ -6,34 +6,34 @@ use super::line::parse_retry;
 use super::scan::{clamp_limit, BlockLines, LineScanner, Scan};
 use crate::{DecodeError, Decoded, Limits, Line, Status};
 
-/// A byte range relative to the start of the current block; `u32` keeps the decoder small
-/// (blocks are limited to 4 GiB).
+/// A byte range relative to the start of the current block (blocks are limited to 4 GiB):
+/// `start` in the low 32 bits, `end` in the high ones. One `u64`, not two `u32`s, so the
+/// decoder's block state fits in fewer registers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Span {
-    start: u32,
-    end: u32,
-}
+struct Span(u64);
 
 impl Span {
-    const NONE: Span = Span {
-        start: u32::MAX,
-        end: u32::MAX,
-    };
+    const NONE: Span = Span(u64::MAX);
+
+    #[inline]
+    fn new(start: u32, end: u32) -> Span {
+        Span(u64::from(start) | u64::from(end) << 32)
+    }
 
     #[inline]
     fn get(self) -> Option<core::ops::Range<usize>> {
-        (self != Span::NONE).then_some(self.start as usize..self.end as usize)
+        (self != Span::NONE).then_some(self.0 as u32 as usize..(self.0 >> 32) as usize)
     }
 }
 
 /// The block has a non-blank line.
-const STARTED: u8 = 1;
+const STARTED: u32 = 1;
 /// The block has more than one `data` line.
-const MULTI_DATA: u8 = 2;
+const MULTI_DATA: u32 = 2;
 /// The block has a comment.
-const COMMENTS: u8 = 4;
+const COMMENTS: u32 = 4;
 /// An over-long event is being dropped, through its blank line.
-const DISCARDING: u8 = 8;
+const DISCARDING: u32 = 8;
 
 /// What the event decoder has learned about the block so far (offsets from its start).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +45,8 @@ struct BlockInfo {
     first_data: Span,
     /// The data's length once joined (fits: at most the block's length).
     data_len: u32,
-    flags: u8,
+    /// `u32`, not `u8`: no padding, which the compiler copied byte by byte with every event.
+    flags: u32,
 }
 
 impl BlockInfo {
@@ -74,10 +75,7 @@ impl BlockInfo {
         block.flags |= STARTED;
         // Field values are suffixes of their line: their span follows from their length.
         let line_end = (line_start + line.len()) as u32;
-        let span = |len: usize| Span {
-            start: line_end - len as u32,
-            end: line_end,
-        };
+        let span = |len: usize| Span::new(line_end - len as u32, line_end);
         match Line::parse(line) {
             Line::Data(value) => {
                 if block.first_data == Span::NONE {
@@ -231,6 +229,10 @@ impl EventDecoder {
     /// The common case, with the state in registers: lines in plain state, within the limits.
     /// Returns `None` (with `pos`, `start` and the block saved) where the general loop must go
     /// on: a line over a limit. Every byte is searched once, as in the general loop.
+    ///
+    /// The block is a local, written back only on the way out: kept in `self`, its fields were
+    /// stored one by one and then loaded as a whole into the event, a wide load over narrow
+    /// stores that the CPU cannot forward (a stall per event).
     #[inline(always)]
     fn decode_plain<'a>(
         &mut self,
@@ -241,6 +243,12 @@ impl EventDecoder {
         let max_line = self.scanner.max_line_len();
         let max_event = self.max_event_len as usize;
         let (mut at, mut first) = (*pos, *start);
+        // A block not started is empty: constants, not loads.
+        let mut block = if self.block.started() {
+            self.block
+        } else {
+            BlockInfo::EMPTY
+        };
         loop {
             let rest = input.get(at..).unwrap_or_default();
             let (end, next) = match rest.first() {
@@ -258,6 +266,7 @@ impl EventDecoder {
                     }
                     None if rest.len() <= max_line => {
                         self.scanner.searched(rest.len());
+                        self.block = block;
                         return Some(self.partial(input, first, at));
                     }
                     // Over the line limit: the general loop reports it.
@@ -265,8 +274,8 @@ impl EventDecoder {
                 },
             };
             if end == at {
-                if self.block.started() {
-                    let block = core::mem::replace(&mut self.block, BlockInfo::EMPTY);
+                if block.started() {
+                    self.block = BlockInfo::EMPTY;
                     self.pos = 0;
                     return Some(Ok(Decoded {
                         consumed: next,
@@ -280,17 +289,17 @@ impl EventDecoder {
                 first = next;
                 continue;
             }
-            if !self.block.started() {
+            if !block.started() {
                 first = at;
             }
             if end - first > max_event {
                 // Over the event limit: the general loop reports it.
                 break;
             }
-            self.block
-                .record(input.get(at..end).unwrap_or_default(), at - first);
+            block.record(input.get(at..end).unwrap_or_default(), at - first);
             at = next;
         }
+        self.block = block;
         *pos = at;
         *start = first;
         None
@@ -455,14 +464,18 @@ impl<'a> RawEvent<'a> {
 
     /// The values of the `data` lines, in order.
     pub fn data_lines(&self) -> DataLines<'a> {
-        let rest = match self.info.first_data.get() {
-            Some(first) if self.multi_data() => self.block.get(first.end..).unwrap_or_default(),
-            _ => &[],
-        };
         DataLines {
             first: self.slice(self.info.first_data),
-            // Starts at the first data line's terminator: its empty remainder is skipped.
-            rest: BlockLines::new(rest),
+            rest: self.after_first_data(),
+        }
+    }
+
+    /// The lines after the first data line's terminator, if there are more data lines.
+    #[inline]
+    fn after_first_data(&self) -> &'a [u8] {
+        match self.info.first_data.get() {
+            Some(first) if self.multi_data() => self.block.get(first.end + 1..).unwrap_or_default(),
+            _ => &[],
         }
     }
 
@@ -473,19 +486,44 @@ impl<'a> RawEvent<'a> {
     /// [`BufferTooSmall`] if `out` is shorter than [`RawEvent::data_len`]; nothing is written.
     pub fn copy_data_to(&self, out: &mut [u8]) -> Result<usize, BufferTooSmall> {
         let needed = self.data_len();
-        if out.len() < needed {
+        let Some(mut free) = out.get_mut(..needed) else {
             return Err(BufferTooSmall { needed });
+        };
+        let Some(first) = self.slice(self.info.first_data) else {
+            return Ok(0);
+        };
+        put(&mut free, first);
+        // Not `data_lines`: its `next`, called per line, is not inlined here (slower).
+        let mut rest = self.after_first_data();
+        while let Some(value) = next_data_value(&mut rest) {
+            put(&mut free, b"\n");
+            put(&mut free, value);
         }
-        let mut at = 0;
-        for (i, line) in self.data_lines().enumerate() {
-            if i > 0 {
-                out[at] = b'\n';
-                at += 1;
-            }
-            out[at..at + line.len()].copy_from_slice(line);
-            at += line.len();
+        Ok(needed - free.len())
+    }
+}
+
+/// The value of the next data line in `lines` (complete lines), which it then starts after.
+/// Each line ends at the next CR or LF: the LF of a CRLF, and the blank line that ends a
+/// block, read as empty lines, which are skipped like every line that is not data.
+#[inline(always)]
+fn next_data_value<'a>(lines: &mut &'a [u8]) -> Option<&'a [u8]> {
+    while let Some(end) = memchr::memchr2(b'\n', b'\r', lines) {
+        let (line, rest) = lines.split_at(end);
+        *lines = rest.get(1..).unwrap_or_default();
+        if let Line::Data(value) = Line::parse(line) {
+            return Some(value);
         }
-        Ok(at)
+    }
+    None
+}
+
+/// Writes `bytes` to the front of `free` and drops them from it (`free` is sized to fit).
+#[inline(always)]
+fn put(free: &mut &mut [u8], bytes: &[u8]) {
+    if let Some((dst, rest)) = core::mem::take(free).split_at_mut_checked(bytes.len()) {
+        dst.copy_from_slice(bytes);
+        *free = rest;
     }
 }
 
@@ -529,20 +567,17 @@ impl core::error::Error for BufferTooSmall {}
 #[derive(Debug, Clone)]
 pub struct DataLines<'a> {
     first: Option<&'a [u8]>,
-    rest: BlockLines<'a>,
+    /// The lines after the first data line.
+    rest: &'a [u8],
 }
 
 impl<'a> Iterator for DataLines<'a> {
     type Item = &'a [u8];
 
     fn next(&mut self) -> Option<&'a [u8]> {
-        if let Some(first) = self.first.take() {
-            return Some(first);
-        }
-        self.rest.by_ref().find_map(|line| match Line::parse(line) {
-            Line::Data(value) => Some(value),
-            _ => None,
-        })
+        self.first
+            .take()
+            .or_else(|| next_data_value(&mut self.rest))
     }
 }
 
