@@ -116,6 +116,9 @@ pub(crate) struct Interpreter {
     block_len: u32,
     /// Bytes of the `data` line being streamed so far, its name included (when [`IN_DATA`]).
     line_len: u32,
+    /// For the tier: how big the last data it handed over whole was, so that the next huge
+    /// event's buffer is reserved at once, not grown (kept here, where the state has room).
+    reserve_hint: u32,
     flags: u8,
     /// The last custom event type: the block's type while [`TYPE_SET`], and the one reused
     /// while it repeats.
@@ -152,6 +155,7 @@ impl Interpreter {
             max_event_len: clamp_limit(limits.max_event_len()),
             block_len: 0,
             line_len: 0,
+            reserve_hint: 0,
             flags: 0,
             event_type: None,
             id: None,
@@ -330,6 +334,18 @@ impl Interpreter {
     #[inline]
     pub(crate) fn searched(&mut self, len: usize) {
         self.scanner.searched(len);
+    }
+
+    /// The size of the tier's last huge data (see [`Interpreter::set_reserve_hint`]), once.
+    #[inline]
+    pub(crate) fn take_reserve_hint(&mut self) -> usize {
+        core::mem::take(&mut self.reserve_hint) as usize
+    }
+
+    /// The tier handed over data of `len` bytes whole (0: it copied the data out).
+    #[inline]
+    pub(crate) fn set_reserve_hint(&mut self, len: usize) {
+        self.reserve_hint = clamp(len);
     }
 
     /// How many bytes a tier may append to the `data` line being streamed without a call to

@@ -143,6 +143,15 @@ impl Decoder {
         report: bool,
         prefix: Option<&mut Utf8Prefix<'a>>,
     ) -> Result<Decoded<Item<Event, &'a [u8]>>, DecodeError> {
+        if let Some(next) = self.stream_data(input) {
+            if next == input.len() {
+                return Ok(Decoded {
+                    consumed: next,
+                    status: Status::Partial,
+                });
+            }
+            self.pos = next;
+        }
         // The commonest event, whole, without a call into the per-line loop.
         if self.pos == 0 {
             if let Some((value, next)) = self.interpreter.single_data_event(input) {
@@ -196,6 +205,10 @@ impl Decoder {
                     if starts && !is_first {
                         self.keep_first(input, &mut first);
                         self.push_data(b"\n");
+                    } else if starts && next.is_none() {
+                        // An event's data streamed from its start: as big as the last huge
+                        // one, likely (no memory is held for it in between).
+                        self.buf.reserve(self.interpreter.take_reserve_hint());
                     }
                     self.push_data(&input[value]);
                     match next {
@@ -219,6 +232,25 @@ impl Decoder {
         self.keep_first(input, &mut first);
         self.pos = 0;
         Ok(Decoded { consumed, status })
+    }
+
+    /// An `input` inside a `data` line being streamed (most small reads are) goes straight to
+    /// the data, through the line's end if it holds one, with no call into the per-line loop.
+    /// Returns how much was consumed, if anything (only with no partial line kept in `buf`).
+    #[inline(always)]
+    fn stream_data(&mut self, input: &[u8]) -> Option<usize> {
+        let len = input.len();
+        if len == 0 || len > self.interpreter.data_room() || self.pos != 0 {
+            return None;
+        }
+        let found = self.interpreter.find_end(input);
+        let piece = found.unwrap_or(len);
+        self.interpreter.streamed(piece);
+        self.push_data(&input[..piece]);
+        Some(match found {
+            Some(end) => self.interpreter.end_data_line(input, end),
+            None => len,
+        })
     }
 
     /// `input[range]` as the data's `String`, invalid UTF-8 replaced.
@@ -263,8 +295,11 @@ impl Decoder {
     fn take_data(&mut self) -> String {
         let data_len = core::mem::take(&mut self.data_len) as usize;
         if self.buf.len() == data_len && self.buf.capacity() > KEEP_CAPACITY {
+            // Huge events come in a row: the next one's buffer is reserved at once.
+            self.interpreter.set_reserve_hint(data_len);
             return into_string(core::mem::take(&mut self.buf));
         }
+        self.interpreter.set_reserve_hint(0);
         let data = to_string(self.buf.get(..data_len).unwrap_or_default());
         self.buf.drain(..data_len);
         if self.buf.is_empty() {
@@ -482,26 +517,13 @@ impl Iterator for Feed<'_, '_> {
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         let decoder = &mut *self.decoder;
-        // A chunk inside a `data` line being streamed (most small reads are) goes straight to
-        // the data, through the line's end if it holds one.
-        let len = self.chunk.len();
-        if len != 0
-            && len <= decoder.interpreter.data_room()
-            && decoder.pos == 0
-            && !decoder.has_tail()
-        {
-            let found = decoder.interpreter.find_end(self.chunk);
-            let piece = found.unwrap_or(len);
-            decoder.interpreter.streamed(piece);
-            decoder.push_data(&self.chunk[..piece]);
-            let next = match found {
-                Some(end) => decoder.interpreter.end_data_line(self.chunk, end),
-                None => len,
-            };
-            self.chunk = &self.chunk[next..];
-            self.prefix.advance(next);
-            if self.chunk.is_empty() {
-                return None;
+        if !decoder.has_tail() {
+            if let Some(next) = decoder.stream_data(self.chunk) {
+                self.chunk = &self.chunk[next..];
+                self.prefix.advance(next);
+                if self.chunk.is_empty() {
+                    return None;
+                }
             }
         }
         self.next_slow()
