@@ -101,6 +101,16 @@ pub(crate) enum Step {
     Partial { consumed: usize },
 }
 
+/// What [`Interpreter::single_data_event`] took at a block's start.
+#[derive(Debug)]
+pub(crate) enum Quick {
+    /// A whole one-line event: the value's range, and where the next line starts.
+    Event(Range<usize>, usize),
+    /// The block's first line is a `data` line the input ends inside: the value's range (to
+    /// the input's end, all consumed); the line is being streamed.
+    Streaming(Range<usize>),
+}
+
 /// Applies the spec to lines. The tier owns the data buffer, in whatever form it likes.
 ///
 /// Kept small (it is most of every stateful decoder): `u32` lengths (limits above 4 GiB act as
@@ -232,13 +242,26 @@ impl Interpreter {
         loop {
             let rest = &input[*at..];
             if self.block_len == 0 {
-                if let Some((value, next)) = self.single_data_event(rest) {
-                    let line_at = *at;
-                    *at += next;
-                    return Ok(Step::Event {
-                        value: line_at + value.start..line_at + value.end,
-                        next: *at,
-                    });
+                let line_at = *at;
+                let shift = |range: Range<usize>| line_at + range.start..line_at + range.end;
+                match self.single_data_event(rest, stream) {
+                    Some(Quick::Event(value, next)) => {
+                        *at += next;
+                        return Ok(Step::Event {
+                            value: shift(value),
+                            next: *at,
+                        });
+                    }
+                    Some(Quick::Streaming(value)) => {
+                        *at = input.len();
+                        return Ok(Step::Piece {
+                            value: shift(value),
+                            starts: true,
+                            first: true,
+                            next: None,
+                        });
+                    }
+                    None => {}
                 }
             }
             let scan = match self.scanner.next_line(rest) {
@@ -403,12 +426,13 @@ impl Interpreter {
     }
 
     /// The commonest event whole, if `input` starts with it at a block's start in the plain
-    /// state: one `data` line and the blank line right after it. Returns the value's range and
-    /// where the next line starts (the event is the tier's to fire with
-    /// [`Interpreter::dispatch`]). Else `None`, having only told the scanner what it searched:
-    /// [`Interpreter::step`] goes on from there, so no byte is searched twice.
+    /// state: one `data` line and the blank line right after it ([`Quick::Event`]: the event
+    /// is the tier's to fire with [`Interpreter::dispatch`]). If `stream` and the input ends
+    /// inside that line, its streaming starts ([`Quick::Streaming`]). Else `None`, having only
+    /// told the scanner what it searched: [`Interpreter::step`] goes on from there, so no byte
+    /// is searched twice.
     #[inline(always)]
-    pub(crate) fn single_data_event(&mut self, input: &[u8]) -> Option<(Range<usize>, usize)> {
+    pub(crate) fn single_data_event(&mut self, input: &[u8], stream: bool) -> Option<Quick> {
         // (A failed attempt leaves the scanner resuming: not plain, so the next one is cheap.)
         if self.block_len != 0
             || self.flags & (DISCARDING | IN_DATA | HAS_DATA) != 0
@@ -420,11 +444,21 @@ impl Interpreter {
         let found = find_line_end(&input[value..]);
         // `data:` holds no line end: the line is searched from its start.
         let end = value + found.unwrap_or(input.len() - value);
+        let within = end <= self.max_line_and_event();
         let next = match (found, input.get(end + 1)) {
-            (Some(_), Some(&after)) if end <= self.max_line_and_event() => match input[end] {
+            (Some(_), Some(&after)) if within => match input[end] {
                 b'\r' if after == b'\n' => end + 2,
                 _ => end + 1,
             },
+            (None, _) if stream && within => {
+                // All searched, all the line's: consumed, and streamed on from here.
+                self.scanner.count_search(end);
+                self.flags |= HAS_DATA | IN_DATA;
+                // Within the limits, so within `u32`.
+                self.line_len = end as u32;
+                self.block_len = end as u32;
+                return Some(Quick::Streaming(value..end));
+            }
             _ => {
                 self.scanner.count_search(end);
                 self.scanner.searched(end);
@@ -440,7 +474,10 @@ impl Interpreter {
         self.scanner.count_search(end + 1);
         self.scanner.saw_terminator();
         self.flags |= HAS_DATA;
-        Some((value..end, self.scanner.after_line_end(input, next)))
+        Some(Quick::Event(
+            value..end,
+            self.scanner.after_line_end(input, next),
+        ))
     }
 
     /// The longest line a block's first line may be: within both limits.

@@ -3,7 +3,7 @@
 use alloc::{string::String, vec::Vec};
 use core::ops::Range;
 
-use super::dispatch::{into_string, to_string, Interpreter, Step};
+use super::dispatch::{into_string, to_string, Interpreter, Quick, Step};
 use super::scan::{clamp_limit, find_line_end};
 use crate::{DecodeError, Decoded, Event, Item, Limits, Status};
 
@@ -154,12 +154,23 @@ impl Decoder {
         }
         // The commonest event, whole, without a call into the per-line loop.
         if self.pos == 0 {
-            if let Some((value, next)) = self.interpreter.single_data_event(input) {
-                let data = Self::string(input, value, prefix);
-                return Ok(Decoded {
-                    consumed: next,
-                    status: Status::Complete(Item::Event(self.interpreter.dispatch(data))),
-                });
+            match self.interpreter.single_data_event(input, true) {
+                Some(Quick::Event(value, next)) => {
+                    let data = Self::string(input, value, prefix);
+                    return Ok(Decoded {
+                        consumed: next,
+                        status: Status::Complete(Item::Event(self.interpreter.dispatch(data))),
+                    });
+                }
+                Some(Quick::Streaming(value)) => {
+                    self.buf.reserve(self.interpreter.take_reserve_hint());
+                    self.push_data(&input[value]);
+                    return Ok(Decoded {
+                        consumed: input.len(),
+                        status: Status::Partial,
+                    });
+                }
+                None => {}
             }
         }
         // `min`: a caller that breaks the contract (a shorter input) gets nonsense, not a panic.
