@@ -129,3 +129,32 @@ fn bytes_tier_never_copies_single_line_data() {
         "{\"choices\":[{\"delta\":{\"content\":\"tok\"}}]}"
     );
 }
+
+/// Huge events in a row, fed in 4 KiB reads: each one's data is streamed into a buffer
+/// reserved at once from the last one's size and handed over as its `String`, so a 1 MiB event
+/// costs one allocation, not the dozen of a buffer grown by doubling (and no memory is kept for
+/// it between events).
+#[test]
+fn owned_tier_allocates_a_huge_event_once_when_huge_events_come_in_a_row() {
+    let mut event = b"data: ".to_vec();
+    event.resize(6 + (1 << 20), b'x');
+    event.extend_from_slice(b"\n\n");
+    let mut decoder = Decoder::new();
+    // Room for the events up front: the test's own vector allocates nothing while counted.
+    let mut fired = Vec::with_capacity(1);
+    let feed = |decoder: &mut Decoder, fired: &mut Vec<sse_wire::Event>| {
+        fired.clear();
+        for chunk in event.chunks(4096) {
+            fired.extend(decoder.feed(chunk).map(Result::unwrap));
+        }
+    };
+    // The first one grows the buffer; its size is remembered.
+    feed(&mut decoder, &mut fired);
+    assert_eq!(fired.len(), 1);
+    for _ in 0..3 {
+        let allocations = allocations_during(|| feed(&mut decoder, &mut fired));
+        assert_eq!(fired.len(), 1);
+        assert_eq!(fired[0].data().len(), 1 << 20);
+        assert_eq!(allocations, 1, "one reservation per huge event");
+    }
+}
