@@ -445,12 +445,18 @@ impl Interpreter {
         // `data:` holds no line end: the line is searched from its start.
         let end = value + found.unwrap_or(input.len() - value);
         let within = end <= self.max_line_and_event();
-        let next = match (found, input.get(end + 1)) {
-            (Some(_), Some(&after)) if within => match input[end] {
-                b'\r' if after == b'\n' => end + 2,
-                _ => end + 1,
-            },
-            (None, _) if stream && within => {
+        match found {
+            // A byte follows the terminator: ending the line marks nothing pending.
+            Some(_) if within && end + 1 < input.len() => {
+                let next = self.scanner.after_line_end(input, end);
+                if let Some(after) = self.blank_line_at(input, next) {
+                    // The line's bytes and terminator (the blank line's was counted).
+                    self.scanner.count_search(end + 1);
+                    self.flags |= HAS_DATA;
+                    return Some(Quick::Event(value..end, after));
+                }
+            }
+            None if stream && within => {
                 // All searched, all the line's: consumed, and streamed on from here.
                 self.scanner.count_search(end);
                 self.flags |= HAS_DATA | IN_DATA;
@@ -459,25 +465,11 @@ impl Interpreter {
                 self.block_len = end as u32;
                 return Some(Quick::Streaming(value..end));
             }
-            _ => {
-                self.scanner.count_search(end);
-                self.scanner.searched(end);
-                return None;
-            }
-        };
-        if !matches!(input.get(next), Some(b'\n' | b'\r')) {
-            self.scanner.count_search(end);
-            self.scanner.searched(end);
-            return None;
+            _ => {}
         }
-        // The line's bytes and terminator, then the blank line's terminator.
-        self.scanner.count_search(end + 1);
-        self.scanner.saw_terminator();
-        self.flags |= HAS_DATA;
-        Some(Quick::Event(
-            value..end,
-            self.scanner.after_line_end(input, next),
-        ))
+        self.scanner.count_search(end);
+        self.scanner.searched(end);
+        None
     }
 
     /// The longest line a block's first line may be: within both limits.

@@ -313,9 +313,7 @@ impl Decoder {
         self.interpreter.set_reserve_hint(0);
         let data = to_string(self.buf.get(..data_len).unwrap_or_default());
         self.buf.drain(..data_len);
-        if self.buf.is_empty() {
-            release(&mut self.buf);
-        }
+        self.release_if_empty();
         data
     }
 
@@ -323,6 +321,11 @@ impl Decoder {
     fn drop_data(&mut self) {
         let data_len = core::mem::take(&mut self.data_len) as usize;
         self.buf.drain(..data_len.min(self.buf.len()));
+        self.release_if_empty();
+    }
+
+    /// Nothing is kept: a buffer a huge line or event grew is let go.
+    fn release_if_empty(&mut self) {
         if self.buf.is_empty() {
             release(&mut self.buf);
         }
@@ -368,9 +371,7 @@ impl Decoder {
             let data_len = self.data_len as usize;
             let Some(tail) = self.buf.get(data_len..).filter(|tail| !tail.is_empty()) else {
                 // A huge line kept here is gone: so is its memory.
-                if self.buf.is_empty() {
-                    release(&mut self.buf);
-                }
+                self.release_if_empty();
                 return Ok(None);
             };
             let tail_len = tail.len();
@@ -391,9 +392,7 @@ impl Decoder {
             let data = match step {
                 Step::Partial { consumed } => {
                     self.buf.drain(data_len..data_len + consumed);
-                    if self.buf.is_empty() {
-                        release(&mut self.buf);
-                    }
+                    self.release_if_empty();
                     return Ok(None);
                 }
                 Step::Data { value, first, next } => {

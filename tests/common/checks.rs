@@ -406,11 +406,7 @@ fn owned_bounded(stream: &[u8], cuts: &[usize], limits: Limits) -> (Outcome, usi
                 let partial = decoded.status.is_partial();
                 match decoded.status {
                     Status::Complete(Item::Event(event)) => {
-                        outcome.observed.push(Observed::Event {
-                            event_type: event.event_type().to_string(),
-                            data: event.data().to_string(),
-                            last_event_id: event.last_event_id().to_string(),
-                        })
+                        outcome.observed.push(super::tiers::observe(&event))
                     }
                     Status::Complete(Item::Comment(text)) => outcome
                         .observed

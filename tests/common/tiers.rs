@@ -83,11 +83,7 @@ pub fn owned(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> R
                     start += decoded.consumed;
                     match decoded.status {
                         Status::Complete(sse_wire::Item::Event(event)) => {
-                            run.outcome.observed.push(Observed::Event {
-                                event_type: event.event_type().to_string(),
-                                data: event.data().to_string(),
-                                last_event_id: event.last_event_id().to_string(),
-                            })
+                            run.outcome.observed.push(observe(&event))
                         }
                         Status::Complete(sse_wire::Item::Comment(text)) => {
                             run.outcome.observed.push(Observed::Comment(lossy(text)))
@@ -119,11 +115,7 @@ pub fn owned_feed(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits)
     for chunk in chunks(stream, cuts) {
         for event in decoder.feed(chunk) {
             match event {
-                Ok(event) => run.outcome.observed.push(Observed::Event {
-                    event_type: event.event_type().to_string(),
-                    data: event.data().to_string(),
-                    last_event_id: event.last_event_id().to_string(),
-                }),
+                Ok(event) => run.outcome.observed.push(observe(&event)),
                 Err(_) => run.errors += 1,
             }
         }
@@ -131,6 +123,16 @@ pub fn owned_feed(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits)
     decoder.finish();
     run.outcome.last_event_id = decoder.last_event_id().to_string();
     run
+}
+
+/// An owned tier's event as the checks compare it.
+#[cfg(feature = "alloc")]
+pub fn observe(event: &sse_wire::Event) -> Observed {
+    Observed::Event {
+        event_type: event.event_type().to_string(),
+        data: event.data().to_string(),
+        last_event_id: event.last_event_id().to_string(),
+    }
 }
 
 /// The owned tier through `feed`, taking one item (an event or an error) per call and dropping
@@ -148,11 +150,7 @@ pub fn owned_feed_one_at_a_time(
     let mut run = Run::default();
     let mut take_one = |decoder: &mut sse_wire::Decoder, chunk: &[u8]| {
         match decoder.feed(chunk).next() {
-            Some(Ok(event)) => run.outcome.observed.push(Observed::Event {
-                event_type: event.event_type().to_string(),
-                data: event.data().to_string(),
-                last_event_id: event.last_event_id().to_string(),
-            }),
+            Some(Ok(event)) => run.outcome.observed.push(observe(&event)),
             Some(Err(_)) => run.errors += 1,
             None => return false,
         }
