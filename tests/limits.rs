@@ -226,13 +226,22 @@ fn an_event_exactly_at_the_limit_is_accepted() {
     let first = limits_line(10); // 16 bytes
     let at = format!("{first}\n{}", limits_line(EVENT - 17 - 6));
     assert_eq!(at.len(), EVENT);
+    // One `data` line right before the blank line: the tiers' quick path for that block.
+    let single = limits_line(EVENT - 6);
+    assert_eq!(single.len(), EVENT);
     let big = Limits::new().with_max_event_len(EVENT);
-    for (block, fires) in [(at.clone(), true), (format!("{at}y"), false)] {
-        let stream = format!("{block}\n\ndata: b\n\n");
+    for (block, fires) in [
+        (at.clone(), true),
+        (format!("{at}y"), false),
+        (single.clone(), true),
+        (format!("{single}y"), false),
+    ] {
+        // After an event: the scanner is past the BOM check, in its plain state.
+        let stream = format!("data: a\n\n{block}\n\ndata: b\n\n");
         let expected = if fires {
             stream.clone()
         } else {
-            "data: b\n\n".into()
+            "data: a\n\ndata: b\n\n".into()
         };
         let reference = reference::decode(expected.as_bytes());
         for cuts in chunkings(stream.len()) {

@@ -2,6 +2,7 @@
 
 use core::fmt;
 
+use super::fragment::data_value_at;
 use super::line::parse_retry;
 use super::scan::{clamp_limit, BlockLines, LineScanner, Scan};
 use crate::{DecodeError, Decoded, Limits, Line, Status};
@@ -291,6 +292,9 @@ impl EventDecoder {
             }
             if !block.started() {
                 first = at;
+                if let Some(done) = self.single_data_event(input, at, end, next, max_event) {
+                    return Some(Ok(done));
+                }
             }
             if end - first > max_event {
                 // Over the event limit: the general loop reports it.
@@ -303,6 +307,44 @@ impl EventDecoder {
         *pos = at;
         *start = first;
         None
+    }
+
+    /// The commonest block whole, if the line `input[start..end]` that starts it is a `data`
+    /// line and a blank line starts at `next`: fired at once, without recording the line and
+    /// going round the loop for the blank one.
+    #[inline(always)]
+    fn single_data_event<'a>(
+        &mut self,
+        input: &'a [u8],
+        start: usize,
+        end: usize,
+        next: usize,
+        max_event: usize,
+    ) -> Option<Decoded<RawEvent<'a>>> {
+        let line = input.get(start..end)?;
+        let value = data_value_at(line)?;
+        let after = match input.get(next)? {
+            b'\n' => next + 1,
+            b'\r' => self.scanner.after_line_end(input, next),
+            _ => return None,
+        };
+        if line.len() > max_event {
+            return None;
+        }
+        self.scanner.saw_terminator();
+        // Within the event limit, so within `u32`.
+        let info = BlockInfo {
+            first_data: Span::new(value as u32, line.len() as u32),
+            data_len: (line.len() - value) as u32,
+            flags: STARTED,
+            ..BlockInfo::EMPTY
+        };
+        self.block = BlockInfo::EMPTY;
+        self.pos = 0;
+        Some(Decoded {
+            consumed: after,
+            status: Status::Complete(RawEvent::new(input.get(start..after)?, info)),
+        })
     }
 
     /// Drops the current block; decoding goes on at `pos`, skipping lines until a blank one.
