@@ -9,6 +9,10 @@
 //! every implementation's output is checked against ours (count and every event's type, data
 //! and id), so a fast wrong answer cannot pass.
 //!
+//! Floors: group `floor/llm_tokens/4k` (`-- floor` runs only it) times sse-core and our owned
+//! and bytes tiers beside the least work any decoder whose events own their data must do
+//! (`sse_wire_compare::floor`), so the tier targets can be read against what is possible.
+//!
 //! Encoder comparisons: groups `encode/<workload>` (`-- encode` runs only those), N events
 //! (`SSE_ENCODE_EVENTS`, default 10,000) into a reused buffer, reported in events/s; every
 //! encoder's output is decoded back and checked against the source events before timing.
@@ -18,6 +22,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use sse_wire_compare::encode::{self as enc, Enc};
+use sse_wire_compare::floor::{self, Floor};
 use sse_wire_compare::{check, inputs, reference, Feed, Imp, Touch};
 
 /// Workload scale, relative to the sizes of issue 5: `SSE_COMPARE_SCALE` (default 0.1).
@@ -50,6 +55,33 @@ fn decode(c: &mut Criterion) {
             group.finish();
         }
     }
+}
+
+/// Group `floor/llm_tokens/4k`: sse-core, our owned and bytes tiers and the floors, each
+/// checked against the reference first.
+fn floors(c: &mut Criterion) {
+    let w = inputs::llm_tokens(((200_000.0 * scale()) as usize).max(1));
+    let reference = reference(&w.bytes);
+    let feed = Feed::Chunks(4096);
+    let mut group = c.benchmark_group(format!("floor/{}/{}", w.name, feed.name()));
+    group.throughput(Throughput::Bytes(w.bytes.len() as u64));
+    for imp in [Imp::SseCore, Imp::OwnedFeed, Imp::Bytes, Imp::Event] {
+        if let Err(error) = check(imp, &w.bytes, feed, &reference) {
+            panic!("floor: {error}");
+        }
+        group.bench_function(imp.id(), |b| {
+            b.iter(|| imp.run(black_box(&w.bytes), feed, &mut Touch::default()))
+        });
+    }
+    for f in Floor::ALL {
+        if let Err(error) = floor::check(f, &w.bytes, 4096, &reference) {
+            panic!("floor: {error}");
+        }
+        group.bench_function(f.id(), |b| {
+            b.iter(|| f.run(black_box(&w.bytes), 4096, &mut Touch::default()))
+        });
+    }
+    group.finish();
 }
 
 /// Events per encode iteration (`SSE_ENCODE_EVENTS`, default 10,000).
@@ -87,6 +119,6 @@ criterion_group! {
         .sample_size(10)
         .warm_up_time(Duration::from_millis(200))
         .measurement_time(Duration::from_secs(1));
-    targets = decode, encode
+    targets = decode, floors, encode
 }
 criterion_main!(benches);

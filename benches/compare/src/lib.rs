@@ -10,6 +10,7 @@ use std::num::NonZeroUsize;
 use futures::StreamExt;
 use sse_wire::{Decoder, EventDecoder, Fragment, FragmentDecoder, Item, Line, Status};
 
+pub mod floor;
 #[path = "../../common/inputs.rs"]
 pub mod inputs;
 

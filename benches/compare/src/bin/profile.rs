@@ -10,6 +10,9 @@
 //! `mib_lines`, `multi_line`, `crlf_chat`, `keepalive`), feed (`whole`, `4k`, `10b`),
 //! iterations. The workload scale is `SSE_COMPARE_SCALE` (default 0.1).
 //!
+//! Floors (`sse_wire_compare::floor`): `floor_owned`, `floor_bytes` or
+//! `floor_event_plus_string` in place of the implementation, on LLM tokens in 4 KiB reads.
+//!
 //! Encoders: `enc:<encoder>` (`enc:sse_wire`, `enc:sse_stream`, `enc:russe`, `enc:memcpy`),
 //! workload (`chat`, `llm_tokens`), iterations; `SSE_ENCODE_EVENTS` events (default 10,000)
 //! into a reused buffer, as in the bench. Run with 0 and N iterations and subtract to get the
@@ -20,6 +23,7 @@
 //! ```
 
 use sse_wire_compare::encode::{self as enc, Enc};
+use sse_wire_compare::floor::Floor;
 use sse_wire_compare::{inputs, Feed, Imp, Touch};
 
 fn main() {
@@ -28,6 +32,9 @@ fn main() {
         return encode(id, &args[1..]);
     }
     let arg = |i: usize, default: &str| args.get(i).cloned().unwrap_or_else(|| default.into());
+    if let Some(floor) = Floor::ALL.into_iter().find(|f| f.id() == arg(0, "")) {
+        return run_floor(floor, &args[1..]);
+    }
     let imp = Imp::ALL
         .into_iter()
         .find(|imp| imp.id() == arg(0, "event"))
@@ -62,6 +69,28 @@ fn main() {
         w.name,
         w.bytes.len(),
         feed.name(),
+        events / iterations.max(1)
+    );
+}
+
+/// Runs one floor (`floor_owned`, `floor_bytes`, `floor_event_plus_string`) on LLM tokens
+/// in 4 KiB reads (arguments after the floor: ignored workload and feed, then iterations).
+fn run_floor(floor: Floor, args: &[String]) {
+    let iterations: usize = args.get(2).map_or(3, |a| a.parse().expect("iterations"));
+    let scale: f64 = std::env::var("SSE_COMPARE_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0.1);
+    let w = inputs::llm_tokens(((200_000.0 * scale) as usize).max(1));
+    let mut events = 0;
+    for _ in 0..iterations {
+        events += floor.run(&w.bytes, 4096, &mut Touch::default());
+    }
+    println!(
+        "{} on {} ({} bytes) fed 4k: {} events/iteration",
+        floor.id(),
+        w.name,
+        w.bytes.len(),
         events / iterations.max(1)
     );
 }
