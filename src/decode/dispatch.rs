@@ -5,7 +5,8 @@ use alloc::{string::String, sync::Arc, vec::Vec};
 use core::ops::Range;
 
 use super::fragment::data_value_at;
-use super::scan::{clamp_limit, find_line_end, LineScanner, Scan};
+use super::line_end::find_line_end;
+use super::scan::{clamp_limit, LineScanner, Scan};
 use crate::{DecodeError, Limits, Line};
 
 /// A dispatched event, as an `EventSource` would fire it.

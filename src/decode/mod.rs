@@ -21,6 +21,7 @@ mod event;
 mod fragment;
 mod limits;
 mod line;
+mod line_end;
 mod scan;
 
 #[cfg(test)]

@@ -4,7 +4,8 @@ use alloc::{string::String, vec::Vec};
 use core::ops::Range;
 
 use super::dispatch::{into_string, to_string, Interpreter, Quick, Step};
-use super::scan::{clamp_limit, find_line_end};
+use super::line_end::find_line_end;
+use super::scan::clamp_limit;
 use crate::{DecodeError, Decoded, Event, Item, Limits, Status};
 
 /// The owned tier: turns a byte stream into the events an `EventSource` fires.
