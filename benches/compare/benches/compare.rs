@@ -9,7 +9,7 @@
 //! every implementation's output is checked against ours (count and every event's type, data
 //! and id), so a fast wrong answer cannot pass.
 //!
-//! Floors: group `floor/llm_tokens/4k` (`-- floor` runs only it) times sse-core and our owned
+//! Floors: groups `floor/llm_tokens/{4k,10b}` (`-- floor` runs only those) times sse-core and our owned
 //! and bytes tiers beside the least work any decoder whose events own their data must do
 //! (`sse_wire_compare::floor`), so the tier targets can be read against what is possible.
 //!
@@ -57,31 +57,32 @@ fn decode(c: &mut Criterion) {
     }
 }
 
-/// Group `floor/llm_tokens/4k`: sse-core, our owned and bytes tiers and the floors, each
-/// checked against the reference first.
+/// Groups `floor/llm_tokens/{4k,10b}`: sse-core, our tiers and the floors, each checked
+/// against the reference first.
 fn floors(c: &mut Criterion) {
     let w = inputs::llm_tokens(((200_000.0 * scale()) as usize).max(1));
     let reference = reference(&w.bytes);
-    let feed = Feed::Chunks(4096);
-    let mut group = c.benchmark_group(format!("floor/{}/{}", w.name, feed.name()));
-    group.throughput(Throughput::Bytes(w.bytes.len() as u64));
-    for imp in [Imp::SseCore, Imp::OwnedFeed, Imp::Bytes, Imp::Event] {
-        if let Err(error) = check(imp, &w.bytes, feed, &reference) {
-            panic!("floor: {error}");
+    for feed in [Feed::Chunks(4096), Feed::Chunks(10)] {
+        let mut group = c.benchmark_group(format!("floor/{}/{}", w.name, feed.name()));
+        group.throughput(Throughput::Bytes(w.bytes.len() as u64));
+        for imp in [Imp::SseCore, Imp::OwnedFeed, Imp::Bytes, Imp::Event] {
+            if let Err(error) = check(imp, &w.bytes, feed, &reference) {
+                panic!("floor: {error}");
+            }
+            group.bench_function(imp.id(), |b| {
+                b.iter(|| imp.run(black_box(&w.bytes), feed, &mut Touch::default()))
+            });
         }
-        group.bench_function(imp.id(), |b| {
-            b.iter(|| imp.run(black_box(&w.bytes), feed, &mut Touch::default()))
-        });
-    }
-    for f in Floor::ALL {
-        if let Err(error) = floor::check(f, &w.bytes, 4096, &reference) {
-            panic!("floor: {error}");
+        for f in Floor::ALL {
+            if let Err(error) = floor::check(f, &w.bytes, feed, &reference) {
+                panic!("floor: {error}");
+            }
+            group.bench_function(f.id(), |b| {
+                b.iter(|| f.run(black_box(&w.bytes), feed, &mut Touch::default()))
+            });
         }
-        group.bench_function(f.id(), |b| {
-            b.iter(|| f.run(black_box(&w.bytes), 4096, &mut Touch::default()))
-        });
+        group.finish();
     }
-    group.finish();
 }
 
 /// Events per encode iteration (`SSE_ENCODE_EVENTS`, default 10,000).

@@ -4,8 +4,8 @@
 //! decoders: they only know single-line `data` events (LLM tokens, where every event is one),
 //! and do only what an event that owns its data costs whatever the parser:
 //!
-//! - every line end found with `memchr2` (the speed of light), over 4 KiB reads with
-//!   a partial line carried over, as any incremental decoder must;
+//! - every line end found with `memchr2` (the speed of light), over reads (4 KiB or
+//!   10 bytes) with a partial line carried over, as any incremental decoder must;
 //! - per event, for an owned event: the data copied once into its own `String` (one
 //!   allocation, one UTF-8 check, one free); for a `Bytes` event: the data split off the read
 //!   buffer as `Bytes` (a reference count up and down, one UTF-8 check).
@@ -42,22 +42,22 @@ impl Floor {
         }
     }
 
-    /// Runs the floor over `input` (single-line `data` events only) in reads of `chunk` bytes;
-    /// returns the number of events.
-    pub fn run(self, input: &[u8], chunk: usize, sink: &mut impl Sink) -> usize {
+    /// Runs the floor over `input` (single-line `data` events only) fed as `feed`; returns
+    /// the number of events.
+    pub fn run(self, input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
         match self {
-            Floor::Owned => owned(input, chunk, sink),
-            Floor::Bytes => bytes(input, chunk, sink),
-            Floor::EventPlusString => Imp::Event.run(input, Feed::Chunks(chunk), &mut Owning(sink)),
+            Floor::Owned => owned(input, feed, sink),
+            Floor::Bytes => bytes(input, feed, sink),
+            Floor::EventPlusString => Imp::Event.run(input, feed, &mut Owning(sink)),
         }
     }
 }
 
 /// Checks the floor's events against the reference (count, and every event's data; the
 /// floors report no type or id, and LLM tokens have none), so a fast wrong floor cannot pass.
-pub fn check(floor: Floor, input: &[u8], chunk: usize, reference: &[Owned]) -> Result<(), String> {
+pub fn check(floor: Floor, input: &[u8], feed: Feed, reference: &[Owned]) -> Result<(), String> {
     let mut out = Collect::default();
-    let n = floor.run(input, chunk, &mut out);
+    let n = floor.run(input, feed, &mut out);
     if n != reference.len() || out.0.len() != n {
         return Err(format!(
             "{}: {n} events, expected {}",
@@ -73,11 +73,11 @@ pub fn check(floor: Floor, input: &[u8], chunk: usize, reference: &[Owned]) -> R
 
 /// One `String` per event: a partial line carried across reads, each `data: ` line's value
 /// appended to the event's data, which a blank line moves into a `String`.
-fn owned(input: &[u8], chunk: usize, sink: &mut impl Sink) -> usize {
+fn owned(input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
     let mut n = 0;
     let mut carry: Vec<u8> = Vec::new();
     let mut data: Vec<u8> = Vec::new();
-    for read in input.chunks(chunk) {
+    for read in feed.chunks(input) {
         let mut rest = read;
         while let Some(end) = memchr::memchr2(b'\n', b'\r', rest) {
             let line: &[u8] = if carry.is_empty() {
@@ -106,12 +106,12 @@ fn owned(input: &[u8], chunk: usize, sink: &mut impl Sink) -> usize {
 
 /// One `Bytes` per event: reads appended to a `BytesMut`; an event (`data: ` line, then a
 /// blank line) has its value split off, its other bytes advanced over.
-fn bytes(input: &[u8], chunk: usize, sink: &mut impl Sink) -> usize {
+fn bytes(input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
     let mut n = 0;
     let mut buf = BytesMut::with_capacity(8192);
     // How far the event's first line was searched in earlier reads.
     let mut searched = 0;
-    for read in input.chunks(chunk) {
+    for read in feed.chunks(input) {
         buf.extend_from_slice(read);
         loop {
             if buf.first() == Some(&b'\n') {

@@ -3,6 +3,7 @@
 //! pre-timing checks, run as a test so CI catches a harness or peer that drifts.
 
 use sse_wire_compare::encode::{self as enc, Enc};
+use sse_wire_compare::floor::{self, Floor};
 use sse_wire_compare::{check, inputs, reference, Feed, Imp};
 
 #[test]
@@ -18,6 +19,19 @@ fn every_decoder_agrees_with_ours_on_every_workload_and_feed() {
                 if let Err(error) = check(imp, &w.bytes, feed, &expected) {
                     panic!("{} fed {}: {error}", w.name, feed.name());
                 }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_floor_gives_our_events_on_llm_tokens() {
+    let w = inputs::llm_tokens(400);
+    let expected = reference(&w.bytes);
+    for feed in Feed::ALL {
+        for f in Floor::ALL {
+            if let Err(error) = floor::check(f, &w.bytes, feed, &expected) {
+                panic!("fed {}: {error}", feed.name());
             }
         }
     }

@@ -11,7 +11,7 @@
 //! iterations. The workload scale is `SSE_COMPARE_SCALE` (default 0.1).
 //!
 //! Floors (`sse_wire_compare::floor`): `floor_owned`, `floor_bytes` or
-//! `floor_event_plus_string` in place of the implementation, on LLM tokens in 4 KiB reads.
+//! `floor_event_plus_string` in place of the implementation, on LLM tokens.
 //!
 //! Encoders: `enc:<encoder>` (`enc:sse_wire`, `enc:sse_stream`, `enc:russe`, `enc:memcpy`),
 //! workload (`chat`, `llm_tokens`), iterations; `SSE_ENCODE_EVENTS` events (default 10,000)
@@ -74,8 +74,12 @@ fn main() {
 }
 
 /// Runs one floor (`floor_owned`, `floor_bytes`, `floor_event_plus_string`) on LLM tokens
-/// in 4 KiB reads (arguments after the floor: ignored workload and feed, then iterations).
+/// (arguments after the floor: workload, ignored; feed; iterations).
 fn run_floor(floor: Floor, args: &[String]) {
+    let feed = Feed::ALL
+        .into_iter()
+        .find(|feed| Some(feed.name()) == args.get(1).map(String::as_str))
+        .unwrap_or(Feed::Chunks(4096));
     let iterations: usize = args.get(2).map_or(3, |a| a.parse().expect("iterations"));
     let scale: f64 = std::env::var("SSE_COMPARE_SCALE")
         .ok()
@@ -84,13 +88,14 @@ fn run_floor(floor: Floor, args: &[String]) {
     let w = inputs::llm_tokens(((200_000.0 * scale) as usize).max(1));
     let mut events = 0;
     for _ in 0..iterations {
-        events += floor.run(&w.bytes, 4096, &mut Touch::default());
+        events += floor.run(&w.bytes, feed, &mut Touch::default());
     }
     println!(
-        "{} on {} ({} bytes) fed 4k: {} events/iteration",
+        "{} on {} ({} bytes) fed {}: {} events/iteration",
         floor.id(),
         w.name,
         w.bytes.len(),
+        feed.name(),
         events / iterations.max(1)
     );
 }
