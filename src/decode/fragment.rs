@@ -216,10 +216,13 @@ impl Default for FragmentDecoder {
 
 /// Where the value starts if `line` (no terminator searched yet) is known to be a data line
 /// with its leading space decided: `data:` and at least one more byte.
+#[inline(always)]
 pub(super) fn data_value_at(line: &[u8]) -> Option<usize> {
-    match line {
-        [b'd', b'a', b't', b'a', b':', b' ', ..] => Some(6),
-        [b'd', b'a', b't', b'a', b':', _, ..] => Some(5),
-        _ => None,
+    // Word compares: a slice pattern compares byte by byte.
+    let (name, rest) = line.split_first_chunk::<4>()?;
+    let (&colon, rest) = rest.split_first()?;
+    if u32::from_le_bytes(*name) != u32::from_le_bytes(*b"data") || colon != b':' {
+        return None;
     }
+    Some(5 + usize::from(*rest.first()? == b' '))
 }
