@@ -4,11 +4,13 @@
     python3 benches/compare/report.py compare benches/compare/target/criterion
     python3 benches/compare/report.py decode target/criterion
     python3 benches/compare/report.py encode benches/compare/target/criterion
+    python3 benches/compare/report.py floor benches/compare/target/criterion
 
 Medians (criterion's `median` estimate of the time per iteration) in MB/s (10^6 bytes/s).
 In `compare` mode each cell also gives the ratio to sse-core and to memchr2 of the same group,
 measured in the same run. In `encode` mode: events/s (10^6 events/s) for the `encode/*`
-groups, with the ratio to sse-stream and to memcpy of the same group.
+groups, with the ratio to sse-stream and to memcpy of the same group. In `floor` mode: the
+`floor/llm_tokens/*` groups (sse-core, our tiers and the floors), with the ratio to sse-core.
 """
 import json
 import pathlib
@@ -84,6 +86,30 @@ def decode(mbs):
         print(f"| {b} | " + " | ".join(cells) + " |")
 
 
+FLOOR_ROWS = [
+    ("sse_core", "sse-core"),
+    ("event", "sse-wire event"),
+    ("owned_feed", "sse-wire owned feed"),
+    ("bytes", "sse-wire bytes"),
+    ("floor_owned", "floor: owned (memchr2 lines + one `String` per event)"),
+    ("floor_bytes", "floor: bytes (memchr2 lines + one `Bytes` per event)"),
+    ("floor_event_plus_string", "floor: event tier + one `String` per event"),
+]
+
+
+def floor(mbs):
+    print("MB/s median (× sse-core), LLM tokens\n")
+    print("| implementation | 4k | 10b |")
+    print("|---|---|---|")
+    for imp, name in FLOOR_ROWS:
+        cells = []
+        for feed in ["4k", "10b"]:
+            v = mbs.get(f"floor/llm_tokens/{feed}/{imp}")
+            core = mbs.get(f"floor/llm_tokens/{feed}/sse_core")
+            cells.append("–" if v is None else f"{fmt(v)} ({v / core:.2f}×)")
+        print(f"| {name} | " + " | ".join(cells) + " |")
+
+
 ENC_WORKLOADS = ["chat", "llm_tokens"]
 ENCODERS = [
     ("sse_wire", "sse-wire `encode_to_vec`"),
@@ -109,4 +135,4 @@ def encode(mes):
 
 if __name__ == "__main__":
     mode, root = sys.argv[1], sys.argv[2]
-    {"compare": compare, "decode": decode, "encode": encode}[mode](load(root))
+    {"compare": compare, "decode": decode, "encode": encode, "floor": floor}[mode](load(root))
