@@ -4,6 +4,7 @@ use core::fmt;
 
 use super::fragment::data_value_at;
 use super::line::parse_retry;
+use super::line_end::find_line_end;
 use super::scan::{clamp_limit, BlockLines, LineScanner, Scan};
 use crate::{DecodeError, Decoded, Limits, Line, Status};
 
@@ -165,7 +166,60 @@ impl EventDecoder {
     ///
     /// [`DecodeError::LineTooLong`] or [`DecodeError::EventTooLong`] once per offending event;
     /// nothing is consumed, and the next call (with the same input) skips the whole event.
+    #[inline]
     pub fn decode<'a>(&mut self, input: &'a [u8]) -> Result<Decoded<RawEvent<'a>>, DecodeError> {
+        if self.pos == 0 && self.block.flags == 0 && self.scanner.is_plain() {
+            if let Some(done) = self.quick_event(input) {
+                return Ok(done);
+            }
+        }
+        self.decode_lines(input)
+    }
+
+    /// The commonest block at the start of `input`: one `data` line and a blank line right
+    /// after it, or [`Status::Partial`] if the input ends inside that line. Else `None`,
+    /// having told the scanner what it searched (the general loop goes on from there: no
+    /// byte is searched twice).
+    #[inline(always)]
+    fn quick_event<'a>(&mut self, input: &'a [u8]) -> Option<Decoded<RawEvent<'a>>> {
+        let value = data_value_at(input)?;
+        let found = find_line_end(input.get(value..)?);
+        let end = value + found.unwrap_or(input.len() - value);
+        let max = self.scanner.max_line_len().min(self.max_event_len as usize);
+        if found.is_some() && end <= max && end + 1 < input.len() {
+            let next = self.scanner.after_line_end(input, end);
+            let after = match input.get(next) {
+                Some(b'\n') => Some(next + 1),
+                Some(b'\r') => Some(self.scanner.after_line_end(input, next)),
+                _ => None,
+            };
+            if let Some(after) = after {
+                self.scanner.count_search(end + 1);
+                self.scanner.saw_terminator();
+                // Within the limits, so within `u32`.
+                let info = BlockInfo {
+                    first_data: Span::new(value as u32, end as u32),
+                    data_len: (end - value) as u32,
+                    flags: STARTED,
+                    ..BlockInfo::EMPTY
+                };
+                return Some(Decoded {
+                    consumed: after,
+                    status: Status::Complete(RawEvent::new(input.get(..after)?, info)),
+                });
+            }
+        }
+        self.scanner.count_search(end);
+        self.scanner.searched(end);
+        // The input ends inside the line, within the limits: nothing to consume yet.
+        (found.is_none() && end <= max).then_some(Decoded {
+            consumed: 0,
+            status: Status::Partial,
+        })
+    }
+
+    /// [`EventDecoder::decode`] line by line.
+    fn decode_lines<'a>(&mut self, input: &'a [u8]) -> Result<Decoded<RawEvent<'a>>, DecodeError> {
         // `min`: a caller that breaks the contract (a shorter input) gets nonsense, not a panic.
         let mut pos = self.pos.min(input.len());
         let mut start = if self.block.started() { 0 } else { pos };
@@ -292,9 +346,6 @@ impl EventDecoder {
             }
             if !block.started() {
                 first = at;
-                if let Some(done) = self.single_data_event(input, at, end, next, max_event) {
-                    return Some(Ok(done));
-                }
             }
             if end - first > max_event {
                 // Over the event limit: the general loop reports it.
@@ -307,44 +358,6 @@ impl EventDecoder {
         *pos = at;
         *start = first;
         None
-    }
-
-    /// The commonest block whole, if the line `input[start..end]` that starts it is a `data`
-    /// line and a blank line starts at `next`: fired at once, without recording the line and
-    /// going round the loop for the blank one.
-    #[inline(always)]
-    fn single_data_event<'a>(
-        &mut self,
-        input: &'a [u8],
-        start: usize,
-        end: usize,
-        next: usize,
-        max_event: usize,
-    ) -> Option<Decoded<RawEvent<'a>>> {
-        let line = input.get(start..end)?;
-        let value = data_value_at(line)?;
-        let after = match input.get(next)? {
-            b'\n' => next + 1,
-            b'\r' => self.scanner.after_line_end(input, next),
-            _ => return None,
-        };
-        if line.len() > max_event {
-            return None;
-        }
-        self.scanner.saw_terminator();
-        // Within the event limit, so within `u32`.
-        let info = BlockInfo {
-            first_data: Span::new(value as u32, line.len() as u32),
-            data_len: (line.len() - value) as u32,
-            flags: STARTED,
-            ..BlockInfo::EMPTY
-        };
-        self.block = BlockInfo::EMPTY;
-        self.pos = 0;
-        Some(Decoded {
-            consumed: after,
-            status: Status::Complete(RawEvent::new(input.get(start..after)?, info)),
-        })
     }
 
     /// Drops the current block; decoding goes on at `pos`, skipping lines until a blank one.

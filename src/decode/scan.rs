@@ -136,7 +136,6 @@ impl LineScanner {
 
     /// A tier searched `len` bytes for line ends itself (counted with the scanner's own
     /// searches in tests, so the linear-time tests see every search).
-    #[cfg(feature = "alloc")]
     #[inline(always)]
     pub(crate) fn count_search(&mut self, len: usize) {
         #[cfg(test)]
