@@ -5,8 +5,7 @@ use alloc::{string::String, sync::Arc, vec::Vec};
 use core::ops::Range;
 
 use super::fragment::data_value_at;
-use super::line_end::find_line_end;
-use super::scan::{clamp_limit, LineScanner, Scan};
+use super::scan::{clamp_limit, DataBlock, LineScanner, Scan};
 use crate::{DecodeError, Limits, Line};
 
 /// A dispatched event, as an `EventSource` would fire it.
@@ -318,7 +317,7 @@ impl Interpreter {
                     self.flags |= HAS_DATA;
                     let value = value_range(value);
                     if first && self.scanner.is_plain() {
-                        if let Some(next) = self.blank_line_at(input, next) {
+                        if let Some(next) = self.scanner.blank_line_at(input, next) {
                             self.block_len = 0;
                             return Ok(Step::Event { value, next });
                         }
@@ -441,58 +440,24 @@ impl Interpreter {
         {
             return None;
         }
-        let value = data_value_at(input)?;
-        let found = find_line_end(&input[value..]);
-        // `data:` holds no line end: the line is searched from its start.
-        let end = value + found.unwrap_or(input.len() - value);
-        let within = end <= self.max_line_and_event();
-        match found {
-            // A byte follows the terminator: ending the line marks nothing pending.
-            Some(_) if within && end + 1 < input.len() => {
-                let next = self.scanner.after_line_end(input, end);
-                if let Some(after) = self.blank_line_at(input, next) {
-                    // The line's bytes and terminator (the blank line's was counted).
-                    self.scanner.count_search(end + 1);
-                    self.flags |= HAS_DATA;
-                    return Some(Quick::Event(value..end, after));
-                }
+        let max = self.scanner.max_line_len().min(self.max_event_len as usize);
+        match self.scanner.data_block(input, max)? {
+            DataBlock::Whole { value, end, after } => {
+                self.flags |= HAS_DATA;
+                Some(Quick::Event(value..end, after))
             }
-            None if stream && within => {
+            DataBlock::Open { value, end } if stream => {
                 // All searched, all the line's: consumed, and streamed on from here.
-                self.scanner.count_search(end);
                 self.flags |= HAS_DATA | IN_DATA;
                 // Within the limits, so within `u32`.
                 self.line_len = end as u32;
                 self.block_len = end as u32;
-                return Some(Quick::Streaming(value..end));
+                Some(Quick::Streaming(value..end))
             }
-            _ => {}
-        }
-        self.scanner.count_search(end);
-        self.scanner.searched(end);
-        None
-    }
-
-    /// The longest line a block's first line may be: within both limits.
-    #[inline(always)]
-    fn max_line_and_event(&self) -> usize {
-        self.scanner.max_line_len().min(self.max_event_len as usize)
-    }
-
-    /// Where the blank line at `input[at..]` ends, if one starts there (taken: the scanner
-    /// notes its terminator, as if it had scanned it).
-    #[inline(always)]
-    fn blank_line_at(&mut self, input: &[u8], at: usize) -> Option<usize> {
-        match input.get(at) {
-            Some(b'\n') => {
-                self.scanner.saw_terminator();
-                Some(at + 1)
+            DataBlock::Open { end, .. } => {
+                self.scanner.searched(end);
+                None
             }
-            Some(b'\r') => {
-                self.scanner.saw_terminator();
-                Some(self.scanner.after_line_end(input, at))
-            }
-            _ => None,
         }
     }
 

@@ -2,10 +2,8 @@
 
 use core::fmt;
 
-use super::fragment::data_value_at;
 use super::line::parse_retry;
-use super::line_end::find_line_end;
-use super::scan::{clamp_limit, BlockLines, LineScanner, Scan};
+use super::scan::{clamp_limit, BlockLines, DataBlock, LineScanner, Scan};
 use crate::{DecodeError, Decoded, Limits, Line, Status};
 
 /// A byte range relative to the start of the current block (blocks are limited to 4 GiB):
@@ -176,26 +174,14 @@ impl EventDecoder {
         self.decode_lines(input)
     }
 
-    /// The commonest block at the start of `input`: one `data` line and a blank line right
-    /// after it, or [`Status::Partial`] if the input ends inside that line. Else `None`,
-    /// having told the scanner what it searched (the general loop goes on from there: no
-    /// byte is searched twice).
+    /// The commonest block at the start of `input` ([`LineScanner::data_block`]): one `data`
+    /// line and a blank line right after it, or [`Status::Partial`] if the input ends inside
+    /// that line. Else `None`: the line loop goes on from what was searched.
     #[inline(always)]
     fn quick_event<'a>(&mut self, input: &'a [u8]) -> Option<Decoded<RawEvent<'a>>> {
-        let value = data_value_at(input)?;
-        let found = find_line_end(input.get(value..)?);
-        let end = value + found.unwrap_or(input.len() - value);
         let max = self.scanner.max_line_len().min(self.max_event_len as usize);
-        if found.is_some() && end <= max && end + 1 < input.len() {
-            let next = self.scanner.after_line_end(input, end);
-            let after = match input.get(next) {
-                Some(b'\n') => Some(next + 1),
-                Some(b'\r') => Some(self.scanner.after_line_end(input, next)),
-                _ => None,
-            };
-            if let Some(after) = after {
-                self.scanner.count_search(end + 1);
-                self.scanner.saw_terminator();
+        match self.scanner.data_block(input, max)? {
+            DataBlock::Whole { value, end, after } => {
                 // Within the limits, so within `u32`.
                 let info = BlockInfo {
                     first_data: Span::new(value as u32, end as u32),
@@ -203,19 +189,20 @@ impl EventDecoder {
                     flags: STARTED,
                     ..BlockInfo::EMPTY
                 };
-                return Some(Decoded {
+                Some(Decoded {
                     consumed: after,
                     status: Status::Complete(RawEvent::new(input.get(..after)?, info)),
-                });
+                })
+            }
+            DataBlock::Open { end, .. } => {
+                // Nothing to consume yet; the line loop resumes after `end`.
+                self.scanner.searched(end);
+                Some(Decoded {
+                    consumed: 0,
+                    status: Status::Partial,
+                })
             }
         }
-        self.scanner.count_search(end);
-        self.scanner.searched(end);
-        // The input ends inside the line, within the limits: nothing to consume yet.
-        (found.is_none() && end <= max).then_some(Decoded {
-            consumed: 0,
-            status: Status::Partial,
-        })
     }
 
     /// [`EventDecoder::decode`] line by line.

@@ -2,6 +2,7 @@
 //! `memchr2`, strips the leading BOM, joins a CR and LF split across chunks, resumes where the
 //! last call stopped, and enforces the line-length limit.
 
+use super::fragment::data_value_at;
 use super::line_end::find_line_end;
 use crate::DecodeError;
 
@@ -164,6 +165,58 @@ impl LineScanner {
         }
     }
 
+    /// Where the blank line at `input[at..]` ends, if one starts there (taken: its terminator
+    /// is noted as if it had been searched).
+    #[inline(always)]
+    pub(crate) fn blank_line_at(&mut self, input: &[u8], at: usize) -> Option<usize> {
+        match input.get(at) {
+            Some(b'\n') => {
+                self.saw_terminator();
+                Some(at + 1)
+            }
+            Some(b'\r') => {
+                self.saw_terminator();
+                Some(self.after_line_end(input, at))
+            }
+            _ => None,
+        }
+    }
+
+    /// The tiers' quick path for the commonest block, at a block's start in the plain state:
+    /// whether `input` starts with a `data` line of at most `max` bytes, then a blank line
+    /// ([`DataBlock::Whole`]; both taken), or ends inside such a line ([`DataBlock::Open`];
+    /// searched to the end, which the caller streams or marks [`LineScanner::searched`]).
+    /// Else `None`, having noted what it searched, so the general path resumes after it and
+    /// no byte is searched twice.
+    #[inline(always)]
+    pub(crate) fn data_block(&mut self, input: &[u8], max: usize) -> Option<DataBlock> {
+        let value = data_value_at(input)?;
+        let found = find_line_end(input.get(value..)?);
+        // `data:` holds no line end: the line is searched from its start.
+        let end = value + found.unwrap_or(input.len() - value);
+        if end <= max {
+            match found {
+                // A byte follows the terminator: ending the line leaves nothing pending.
+                Some(_) if end + 1 < input.len() => {
+                    let next = self.after_line_end(input, end);
+                    if let Some(after) = self.blank_line_at(input, next) {
+                        // The line's bytes and terminator (the blank line's was counted).
+                        self.count_search(end + 1);
+                        return Some(DataBlock::Whole { value, end, after });
+                    }
+                }
+                None => {
+                    self.count_search(end);
+                    return Some(DataBlock::Open { value, end });
+                }
+                Some(_) => {}
+            }
+        }
+        self.count_search(end);
+        self.searched(end);
+        None
+    }
+
     /// After a [`DecodeError::LineTooLong`]: how many bytes (a BOM, an LF) precede the line.
     pub(crate) fn skipped_prefix(&self) -> usize {
         usize::from(self.pending)
@@ -294,6 +347,20 @@ impl LineScanner {
             limit: self.max_line_len as usize,
         }
     }
+}
+
+/// What [`LineScanner::data_block`] found at a block's start (offsets into its input).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DataBlock {
+    /// The `data` line `..end`, its value from `value`, then a blank line; the input after
+    /// the block starts at `after`.
+    Whole {
+        value: usize,
+        end: usize,
+        after: usize,
+    },
+    /// A `data` line the input ends inside (at `end`), its value from `value`.
+    Open { value: usize, end: usize },
 }
 
 /// Splits a complete block (whose every line is terminated) into line contents.
