@@ -164,7 +164,9 @@ impl EventDecoder {
     ///
     /// [`DecodeError::LineTooLong`] or [`DecodeError::EventTooLong`] once per offending event;
     /// nothing is consumed, and the next call (with the same input) skips the whole event.
-    #[inline]
+    // Always inlined: the quick block's result is built in the caller's frame, not copied
+    // out of a call (LLM tokens: 4 % fewer instructions; the line loop stays a call).
+    #[inline(always)]
     pub fn decode<'a>(&mut self, input: &'a [u8]) -> Result<Decoded<RawEvent<'a>>, DecodeError> {
         if self.pos == 0 && self.block.flags == 0 && self.scanner.is_plain() {
             if let Some(done) = self.quick_event(input) {

@@ -17,7 +17,7 @@
 
 use bytes::{Buf, BytesMut};
 
-use crate::{Collect, Feed, Imp, Owned, Sink};
+use crate::{event_tier, Collect, Feed, Owned, Sink};
 
 /// A floor under test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +48,7 @@ impl Floor {
         match self {
             Floor::Owned => owned(input, feed, sink),
             Floor::Bytes => bytes(input, feed, sink),
-            Floor::EventPlusString => Imp::Event.run(input, feed, &mut Owning(sink)),
+            Floor::EventPlusString => event_tier(input, feed, &mut Owning(sink)),
         }
     }
 }

@@ -229,7 +229,7 @@ impl Sink for Collect {
     }
 }
 
-fn event_tier(input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
+pub(crate) fn event_tier(input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
     let mut n = 0;
     let mut decoder = EventDecoder::new();
     let mut on = |event: sse_wire::RawEvent<'_>| {
