@@ -4,7 +4,7 @@
 use alloc::{string::String, sync::Arc, vec::Vec};
 use core::ops::Range;
 
-use super::fragment::data_value_at;
+use super::line::data_value_at;
 use super::scan::{clamp_limit, DataBlock, LineScanner, Scan};
 use crate::{DecodeError, Limits, Line};
 

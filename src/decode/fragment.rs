@@ -1,7 +1,7 @@
 //! The streaming line tier: `data` values in pieces as they arrive, so a data line longer
 //! than your buffer (or than all your RAM) never has to be held anywhere.
 
-use super::line::Line;
+use super::line::{data_value_at, Line};
 use super::scan::{LineScanner, Scan};
 use crate::{DecodeError, Decoded, Limits, Status};
 
@@ -212,17 +212,4 @@ impl Default for FragmentDecoder {
     fn default() -> Self {
         Self::new()
     }
-}
-
-/// Where the value starts if `line` (no terminator searched yet) is known to be a data line
-/// with its leading space decided: `data:` and at least one more byte.
-#[inline(always)]
-pub(super) fn data_value_at(line: &[u8]) -> Option<usize> {
-    // Word compares: a slice pattern compares byte by byte.
-    let (name, rest) = line.split_first_chunk::<4>()?;
-    let (&colon, rest) = rest.split_first()?;
-    if u32::from_le_bytes(*name) != u32::from_le_bytes(*b"data") || colon != b':' {
-        return None;
-    }
-    Some(5 + usize::from(*rest.first()? == b' '))
 }

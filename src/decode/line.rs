@@ -98,6 +98,19 @@ fn strip_space(value: &[u8]) -> &[u8] {
     }
 }
 
+/// Where the value starts if `line` (no terminator searched yet) is known to be a data line
+/// with its leading space decided: `data:` and at least one more byte.
+#[inline(always)]
+pub(crate) fn data_value_at(line: &[u8]) -> Option<usize> {
+    // Word compares: a slice pattern compares byte by byte.
+    let (name, rest) = line.split_first_chunk::<4>()?;
+    let (&colon, rest) = rest.split_first()?;
+    if u32::from_le_bytes(*name) != u32::from_le_bytes(*b"data") || colon != b':' {
+        return None;
+    }
+    Some(5 + usize::from(*rest.first()? == b' '))
+}
+
 /// ASCII digits only (no sign, no space), at least one, fitting `u64`.
 pub(crate) fn parse_retry(value: &[u8]) -> Option<u64> {
     if value.is_empty() {

@@ -2,7 +2,7 @@
 //! `memchr2`, strips the leading BOM, joins a CR and LF split across chunks, resumes where the
 //! last call stopped, and enforces the line-length limit.
 
-use super::fragment::data_value_at;
+use super::line::data_value_at;
 use super::line_end::find_line_end;
 use crate::DecodeError;
 
