@@ -11,7 +11,8 @@
 //! iterations. The workload scale is `SSE_COMPARE_SCALE` (default 0.1).
 //!
 //! Floors (`sse_wire_compare::floor`): `floor_owned`, `floor_bytes` or
-//! `floor_event_plus_string` in place of the implementation, on LLM tokens.
+//! `floor_event_plus_string` in place of the implementation; the workload is always LLM
+//! tokens.
 //!
 //! Encoders: `enc:<encoder>` (`enc:sse_wire`, `enc:sse_stream`, `enc:russe`, `enc:memcpy`),
 //! workload (`chat`, `llm_tokens`), iterations; `SSE_ENCODE_EVENTS` events (default 10,000)
@@ -32,14 +33,20 @@ fn main() {
         return encode(id, &args[1..]);
     }
     let arg = |i: usize, default: &str| args.get(i).cloned().unwrap_or_else(|| default.into());
-    if let Some(floor) = Floor::ALL.into_iter().find(|f| f.id() == arg(0, "")) {
-        return run_floor(floor, &args[1..]);
-    }
-    let imp = Imp::ALL
-        .into_iter()
-        .find(|imp| imp.id() == arg(0, "event"))
-        .expect("unknown implementation");
-    let workload = arg(1, "chat");
+    // A floor in place of an implementation: it only knows LLM tokens.
+    let floor = Floor::ALL.into_iter().find(|f| f.id() == arg(0, ""));
+    let imp = match floor {
+        Some(_) => Imp::SseCore,
+        None => Imp::ALL
+            .into_iter()
+            .find(|imp| imp.id() == arg(0, "event"))
+            .expect("unknown implementation"),
+    };
+    let workload = if floor.is_some() {
+        "llm_tokens".to_string()
+    } else {
+        arg(1, "chat")
+    };
     let feed = Feed::ALL
         .into_iter()
         .find(|feed| feed.name() == arg(2, "4k"))
@@ -61,38 +68,15 @@ fn main() {
     };
     let mut events = 0;
     for _ in 0..iterations {
-        events += imp.run(&w.bytes, feed, &mut Touch::default());
+        let touch = &mut Touch::default();
+        events += match floor {
+            Some(floor) => floor.run(&w.bytes, feed, touch),
+            None => imp.run(&w.bytes, feed, touch),
+        };
     }
     println!(
         "{} on {} ({} bytes) fed {}: {} events/iteration",
-        imp.name(),
-        w.name,
-        w.bytes.len(),
-        feed.name(),
-        events / iterations.max(1)
-    );
-}
-
-/// Runs one floor (`floor_owned`, `floor_bytes`, `floor_event_plus_string`) on LLM tokens
-/// (arguments after the floor: workload, ignored; feed; iterations).
-fn run_floor(floor: Floor, args: &[String]) {
-    let feed = Feed::ALL
-        .into_iter()
-        .find(|feed| Some(feed.name()) == args.get(1).map(String::as_str))
-        .unwrap_or(Feed::Chunks(4096));
-    let iterations: usize = args.get(2).map_or(3, |a| a.parse().expect("iterations"));
-    let scale: f64 = std::env::var("SSE_COMPARE_SCALE")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0.1);
-    let w = inputs::llm_tokens(((200_000.0 * scale) as usize).max(1));
-    let mut events = 0;
-    for _ in 0..iterations {
-        events += floor.run(&w.bytes, feed, &mut Touch::default());
-    }
-    println!(
-        "{} on {} ({} bytes) fed {}: {} events/iteration",
-        floor.id(),
+        floor.map_or(imp.name(), Floor::id),
         w.name,
         w.bytes.len(),
         feed.name(),
