@@ -1,0 +1,16 @@
+//! # sse-wire-http
+//!
+//! Server-Sent Events over HTTP, on the [`sse_wire`] codec and its sans-IO reconnection and
+//! server pieces. Tokio is the runtime (reqwest, hyper and axum run on it).
+//!
+//! - [`client`]: a browser-like `EventSource` that reconnects, resumes with `Last-Event-ID`
+//!   and notices a dead connection.
+//! - [`server`]: SSE responses for hyper and axum with keep-alive comments, `Last-Event-ID`
+//!   from the request, and a broadcast channel with replay.
+
+#![deny(unsafe_code)]
+#![warn(missing_docs, rust_2018_idioms, unreachable_pub)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod client;
+pub mod server;

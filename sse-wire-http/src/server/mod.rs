@@ -1,0 +1,1 @@
+//! SSE responses, keep-alive, `Last-Event-ID` and broadcast with replay.
