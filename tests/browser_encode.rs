@@ -13,6 +13,8 @@
 #![cfg(feature = "alloc")]
 
 mod common;
+#[path = "common/deviations.rs"]
+mod deviations;
 #[path = "common/browser.rs"]
 mod judge;
 
@@ -21,7 +23,7 @@ use std::time::Duration;
 
 use common::encode_checks::{self, Frame};
 use common::reference::Observed;
-use judge::{Fired, Rng};
+use judge::{Engine, Fired, Rng};
 use sse_wire::{EventId, EventRef, EventType};
 
 /// How many streams one browser session compares.
@@ -137,67 +139,214 @@ fn random_cuts(rng: &mut Rng, stream: &[u8]) -> Vec<usize> {
     cuts.into_iter().collect()
 }
 
-#[test]
-fn chromium_event_source_receives_what_the_encoder_wrote() {
-    let Some(browser) = judge::chromium_or_skip("encoder browser test") else {
-        return;
-    };
-    let seed = std::env::var("SSE_WIRE_BROWSER_SEED")
+/// One stream to judge: the bytes, the write cuts, and the events the frames say it fires.
+struct Case {
+    stream: Vec<u8>,
+    cuts: Vec<usize>,
+    fired: Vec<Fired>,
+}
+
+fn fired_of(outcome: &common::reference::Outcome) -> Vec<Fired> {
+    outcome
+        .events()
+        .into_iter()
+        .map(|observed| match observed {
+            Observed::Event {
+                event_type,
+                data,
+                last_event_id,
+            } => (event_type, data, last_event_id),
+            _ => unreachable!("events only"),
+        })
+        .collect()
+}
+
+/// Encodes the frames, checks our decoder reads them back (at this chunking, every tier), and
+/// returns the case.
+fn case(frames: &[Frame<'_>], rng: &mut Rng) -> Case {
+    let stream = encode_checks::encode_all(frames);
+    let cuts = random_cuts(rng, &stream);
+    encode_checks::check_round_trip(frames, &cuts);
+    let fired = fired_of(&encode_checks::expected(frames));
+    Case {
+        stream,
+        cuts,
+        fired,
+    }
+}
+
+/// The test's own random frames (the adversarial pieces above).
+fn handpicked(rng: &mut Rng) -> Case {
+    let owned = random_frames(rng);
+    case(&borrow(&owned), rng)
+}
+
+/// The library's `arbitrary` streams (`sse_wire::arbitrary::stream`) from random bytes.
+#[cfg(feature = "arbitrary")]
+fn arbitrary_stream(rng: &mut Rng) -> Case {
+    let bytes: Vec<u8> = (0..64 + rng.below(512)).map(|_| rng.next() as u8).collect();
+    let mut u = arbitrary::Unstructured::new(&bytes);
+    let stream = sse_wire::arbitrary::stream(&mut u).expect("enough bytes or a short stream");
+    let frames = encode_checks::frames_of(&stream);
+    let case = case(&frames, rng);
+    // The library's own model of the stream agrees with the test's.
+    assert_eq!(case.stream, stream.bytes());
+    assert_eq!(
+        case.fired.len(),
+        stream.events().len(),
+        "arbitrary::Stream::events"
+    );
+    case
+}
+
+fn seed(default: u64) -> u64 {
+    std::env::var("SSE_WIRE_BROWSER_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(0xE4C0_DE26_u64);
-    let mut rng = Rng(seed | 1);
-    let mut streams = Vec::new();
-    let mut types = Vec::new();
-    let mut expected: Vec<Vec<Fired>> = Vec::new();
-    for _ in 0..STREAMS {
-        let owned = random_frames(&mut rng);
-        let frames = borrow(&owned);
-        let stream = encode_checks::encode_all(&frames);
-        let cuts = random_cuts(&mut rng, &stream);
-        // Our decoder reads it back too, at this chunking and every tier.
-        encode_checks::check_round_trip(&frames, &cuts);
-        let fired: Vec<Fired> = encode_checks::expected(&frames)
-            .events()
-            .into_iter()
-            .map(|observed| match observed {
-                Observed::Event {
-                    event_type,
-                    data,
-                    last_event_id,
-                } => (event_type, data, last_event_id),
-                _ => unreachable!("events only"),
-            })
-            .collect();
-        let listen: BTreeSet<String> = fired.iter().map(|(t, _, _)| t.clone()).collect();
-        types.push(listen.into_iter().collect());
-        expected.push(fired);
-        streams.push((stream, cuts));
-    }
+        .unwrap_or(default)
+}
 
-    let (results, elapsed) = judge::judge(&browser, &streams, &types, DEADLINE);
+/// Serves `count` streams made by `make` to the engine, which must fire what was encoded as
+/// its known deviations (`tests/common/deviations.rs`) read it; returns (streams, events).
+fn round_trip(engine: Engine, what: &str, count: usize, seed: u64, make: fn(&mut Rng) -> Case) {
+    let Some(browser) = engine.binary_or_skip(what) else {
+        return;
+    };
+    let mut rng = Rng(seed | 1);
+    let cases: Vec<Case> = (0..count).map(|_| make(&mut rng)).collect();
+    let read = |case: &Case, stream: &[u8]| -> Vec<Fired> {
+        if stream == case.stream {
+            return case.fired.clone();
+        }
+        fired_of(&common::reference::decode(stream))
+            .into_iter()
+            .map(|(t, d, id)| (t, deviations::restore(&d), deviations::restore(&id)))
+            .collect()
+    };
+    // A listener for every type the engine may fire: the frames' and its deviations'.
+    let types: Vec<Vec<String>> = cases
+        .iter()
+        .map(|case| {
+            let listen: BTreeSet<String> = deviations::readings(engine, &case.stream, &case.cuts)
+                .iter()
+                .flat_map(|(stream, _)| read(case, stream))
+                .map(|(t, _, _)| t)
+                .collect();
+            listen.into_iter().collect()
+        })
+        .collect();
+    let streams: Vec<(Vec<u8>, Vec<usize>)> = cases
+        .iter()
+        .map(|case| (case.stream.clone(), case.cuts.clone()))
+        .collect();
+
+    let (results, elapsed) = judge::judge(engine, &browser, &streams, &types, DEADLINE);
     let mut events = 0;
     let mut multi_line = 0;
-    for (i, (((stream, cuts), want), fired)) in
-        streams.iter().zip(&expected).zip(results).enumerate()
-    {
-        assert_eq!(
-            &fired,
-            want,
-            "stream {i} (seed {seed:#x}) {:?} cut at {cuts:?}: Chromium did not receive what \
-             was encoded",
-            String::from_utf8_lossy(stream)
-        );
-        events += want.len();
-        multi_line += want
+    let mut deviating = 0;
+    let mut named = std::collections::BTreeMap::new();
+    let mut disagreements = Vec::new();
+    for (i, (case, fired)) in cases.iter().zip(results).enumerate() {
+        let readings = deviations::readings(engine, &case.stream, &case.cuts);
+        match readings
+            .iter()
+            .find(|(stream, _)| read(case, stream) == fired)
+        {
+            Some((_, applied)) => {
+                if fired != case.fired {
+                    deviating += 1;
+                }
+                for what in applied {
+                    *named.entry(*what).or_insert(0) += 1;
+                }
+            }
+            None => disagreements.push(format!(
+                "stream {i} {:?} cut at {:?}:\n  {} fired {fired:?}\n  expected   {:?}",
+                String::from_utf8_lossy(&case.stream),
+                case.cuts,
+                engine.name(),
+                read(case, &readings[0].0)
+            )),
+        }
+        events += case.fired.len();
+        multi_line += case
+            .fired
             .iter()
             .filter(|(_, data, _)| data.contains('\n'))
             .count();
     }
     println!(
-        "browser (encoder): {} streams, {events} events ({multi_line} with multi-line data) \
-         received by Chromium exactly as encoded, in {elapsed:.1?}",
-        streams.len()
+        "browser ({what}): {} streams, {events} events ({multi_line} with multi-line data) \
+         received by {} as encoded ({deviating} streams as its known deviations say, {} \
+         otherwise), in {elapsed:.1?}",
+        cases.len(),
+        engine.name(),
+        disagreements.len()
     );
-    assert!(events > STREAMS, "the streams fire events");
+    for (what, count) in &named {
+        println!("browser:   {count:4} streams: {what}");
+    }
+    assert!(
+        disagreements.is_empty(),
+        "seed {seed:#x}: {} did not receive {} of {} streams as encoded:\n{}",
+        engine.name(),
+        disagreements.len(),
+        cases.len(),
+        disagreements.join("\n")
+    );
+    assert!(events > count, "the streams fire events");
+}
+
+fn handpicked_on(engine: Engine) {
+    round_trip(
+        engine,
+        "encoder",
+        STREAMS,
+        seed(0xE4C0_DE26_u64),
+        handpicked,
+    );
+}
+
+#[cfg(feature = "arbitrary")]
+fn arbitrary_on(engine: Engine) {
+    round_trip(
+        engine,
+        "encoder, arbitrary events",
+        STREAMS,
+        seed(0xA5B1_7A55_u64),
+        arbitrary_stream,
+    );
+}
+
+#[test]
+fn chromium_event_source_receives_what_the_encoder_wrote() {
+    handpicked_on(Engine::Chromium);
+}
+
+#[test]
+fn firefox_event_source_receives_what_the_encoder_wrote() {
+    handpicked_on(Engine::Firefox);
+}
+
+#[test]
+fn webkit_event_source_receives_what_the_encoder_wrote() {
+    handpicked_on(Engine::WebKit);
+}
+
+#[cfg(feature = "arbitrary")]
+#[test]
+fn chromium_event_source_receives_arbitrary_encoded_events() {
+    arbitrary_on(Engine::Chromium);
+}
+
+#[cfg(feature = "arbitrary")]
+#[test]
+fn firefox_event_source_receives_arbitrary_encoded_events() {
+    arbitrary_on(Engine::Firefox);
+}
+
+#[cfg(feature = "arbitrary")]
+#[test]
+fn webkit_event_source_receives_arbitrary_encoded_events() {
+    arbitrary_on(Engine::WebKit);
 }
