@@ -16,11 +16,17 @@
 //! and comments are split at every CR, LF and CRLF into several lines, so a decoder yields
 //! them back with every line break as LF: that is the only change a round trip makes (plus
 //! U+FFFD for invalid UTF-8, and `message` for a missing event type). Nothing here panics.
+//!
+//! **Portable across browsers, on request.** [`EventRef::portability`] reports what in an
+//! event Chromium, Firefox or WebKit would read differently from the spec (NUL in data or
+//! type, an ID on an event without data, `retry` below 500 ms or above `u32::MAX` ms), as
+//! [`Finding`]s that say what each engine does.
 
 mod comment;
 mod event;
 mod field;
 mod lines;
+mod portable;
 mod sink;
 mod writer;
 
@@ -30,6 +36,7 @@ mod tests;
 pub use comment::Comment;
 pub use event::EventRef;
 pub use field::{EncodeError, EventId, EventType};
+pub use portable::{Finding, Findings, FIREFOX_MIN_RETRY_MS};
 pub use writer::{EventWriter, WriteResult};
 
 use crate::BufferTooSmall;
