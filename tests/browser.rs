@@ -309,3 +309,102 @@ fn firefox_event_source_agrees_with_the_decoder() {
 fn webkit_event_source_agrees_with_the_decoder() {
     differential(Engine::WebKit);
 }
+
+/// The stream rows of the README's "Where the browser engines differ" table: each minimal
+/// input, its write cuts, the engines the table says read it otherwise than the spec, and
+/// whether that depends on how TCP delivers the writes (then either reading passes).
+const TABLE: &[(&[u8], &[usize], &[Engine], bool)] = &[
+    (
+        b"\xEF\xBB\xBF\ndata: a\n\n",
+        &[],
+        &[Engine::Chromium],
+        false,
+    ),
+    (b"\xEF\xBB\xBFdata: a\n\n", &[1], &[Engine::WebKit], true),
+    (
+        b"\xFF\xFEd\0a\0t\0a\0:\0 \0a\0\n\0\n\0",
+        &[],
+        &[Engine::WebKit],
+        false,
+    ),
+    (b"data: a\0b\n\n", &[], &[Engine::Firefox], false),
+    (b"event: a\0b\ndata: x\n\n", &[], &[Engine::Firefox], false),
+    (b"\n\0data: a\n\n", &[], &[Engine::Firefox], false),
+    (b"id: 1\0\ndata: a\n\n", &[], &[Engine::Firefox], false),
+    (b"id:\x007\ndata: a\n\n", &[], &[Engine::Firefox], false),
+    (
+        b"id: 1\ndata: a\n\nid: 2\n\ndata: b\n\n",
+        &[],
+        &[Engine::Firefox],
+        false,
+    ),
+];
+
+/// Serves the table's minimal inputs: the engine reads each as its deviations say, and
+/// otherwise than the spec exactly where the table says so.
+fn table(engine: Engine) {
+    let Some(browser) = engine.binary_or_skip("conformance table") else {
+        return;
+    };
+    let streams: Vec<(Vec<u8>, Vec<usize>)> = TABLE
+        .iter()
+        .map(|(stream, cuts, _, _)| (stream.to_vec(), cuts.to_vec()))
+        .collect();
+    let types: Vec<Vec<String>> = streams
+        .iter()
+        .map(|(stream, cuts)| {
+            let mut listen = candidate_types(stream, &reference_fired(stream));
+            for (read, _) in deviations::readings(engine, stream, cuts) {
+                listen.extend(deviations_fired(&read).into_iter().map(|(t, _, _)| t));
+            }
+            listen.sort();
+            listen.dedup();
+            listen
+        })
+        .collect();
+    let (results, _) = judge::judge(engine, &browser, &streams, &types, DEADLINE);
+    for (((stream, cuts), (_, _, deviating, timing)), fired) in
+        streams.iter().zip(TABLE).zip(results)
+    {
+        let spec = reference_fired(stream);
+        let readings = deviations::readings(engine, stream, cuts);
+        assert!(
+            readings
+                .iter()
+                .any(|(read, _)| deviations_fired(read) == fired),
+            "{} fired {fired:?} for {:?}, not what its deviations say",
+            engine.name(),
+            String::from_utf8_lossy(stream)
+        );
+        if !timing {
+            assert_eq!(
+                fired != spec,
+                deviating.contains(&engine),
+                "{} for {:?}: fired {fired:?}, the spec {spec:?}; the table says it deviates: {}",
+                engine.name(),
+                String::from_utf8_lossy(stream),
+                deviating.contains(&engine)
+            );
+        }
+    }
+    println!(
+        "browser: {} read the {} stream rows of the conformance table as the table says",
+        engine.name(),
+        TABLE.len()
+    );
+}
+
+#[test]
+fn chromium_reads_the_conformance_table_rows() {
+    table(Engine::Chromium);
+}
+
+#[test]
+fn firefox_reads_the_conformance_table_rows() {
+    table(Engine::Firefox);
+}
+
+#[test]
+fn webkit_reads_the_conformance_table_rows() {
+    table(Engine::WebKit);
+}
