@@ -69,6 +69,13 @@
 //! an event fires only if it had data, with type `message` by default; an unterminated last
 //! event is discarded. Invalid UTF-8 becomes U+FFFD in the owned and bytes tiers.
 //!
+//! Browser engines depart from the spec in a few places (Firefox drops NUL from values and
+//! resumes from the last event that fired, WebKit keeps a BOM split across reads, Chromium
+//! loses a line break right after the BOM, and their `retry` handling differs); the README's
+//! "Where the browser engines differ" table lists each with a minimal input, measured in CI on
+//! Chromium, Firefox and WebKit. [`EventRef::portability`] tells an encoding server which of
+//! its events some engine would read otherwise, and what each engine does.
+//!
 //! ## Limits
 //!
 //! Every decoder is bounded by [`Limits`] (16 MiB per line and per event by default). A
