@@ -19,6 +19,8 @@
 mod common;
 #[path = "common/deviations.rs"]
 mod deviations;
+#[path = "common/engine.rs"]
+mod engine;
 #[path = "common/browser.rs"]
 mod judge;
 
@@ -313,7 +315,10 @@ fn webkit_event_source_agrees_with_the_decoder() {
 /// The stream rows of the README's "Where the browser engines differ" table: each minimal
 /// input, its write cuts, the engines the table says read it otherwise than the spec, and
 /// whether that depends on how TCP delivers the writes (then either reading passes).
-const TABLE: &[(&[u8], &[usize], &[Engine], bool)] = &[
+/// (input, write cuts, the engines that deviate, whether that depends on TCP delivery).
+type Row = (&'static [u8], &'static [usize], &'static [Engine], bool);
+
+const TABLE: &[Row] = &[
     (
         b"\xEF\xBB\xBF\ndata: a\n\n",
         &[],

@@ -15,6 +15,8 @@
 mod common;
 #[path = "common/deviations.rs"]
 mod deviations;
+#[path = "common/engine.rs"]
+mod engine;
 #[path = "common/browser.rs"]
 mod judge;
 

@@ -14,6 +14,8 @@
 #![cfg(feature = "alloc")]
 
 mod common;
+#[path = "common/engine.rs"]
+mod engine;
 #[path = "common/browser.rs"]
 mod judge;
 

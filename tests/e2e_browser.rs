@@ -1,18 +1,22 @@
-//! A real browser's own `EventSource` against the demo server, under the same faults: Chromium
-//! headless opens the demo page in test mode (`/?ticks=N&chat=M`), which reports what it saw
-//! to `POST /result`. The server checks the `Last-Event-ID` headers the browser sent.
+//! Each browser engine's own `EventSource` (Chromium, Firefox, WebKit: `tests/common/engine.rs`)
+//! against the demo server, under the same faults: the engine opens the demo page in test
+//! mode (`/?ticks=N&chat=M`), which reports what it saw to `POST /result`. The server checks
+//! the `Last-Event-ID` headers the browser sent.
 //!
-//! Without Chromium (`/usr/bin/chromium` or `chromium` on `PATH`) the tests print
-//! `SKIP: chromium not installed` and return; with `SSE_WIRE_REQUIRE_BROWSER=1` (set by
-//! `.ci/run` once it installed Chromium) a missing browser fails instead.
+//! Without an engine the test prints `SKIPPED` and returns; once `.ci/run` installed it
+//! (`SSE_WIRE_REQUIRE_BROWSER`, `SSE_WIRE_REQUIRE_FIREFOX`, `SSE_WIRE_REQUIRE_WEBKIT`) a missing
+//! engine fails instead.
 #![cfg(all(feature = "bytes", feature = "std"))]
 
+#[path = "common/engine.rs"]
+mod engine;
 #[path = "../examples/common/sse_server.rs"]
 mod sse_server;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::path::{Path, PathBuf};
+
+use engine::Engine;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -21,75 +25,23 @@ use serde_json::Value;
 
 const HARD_TIMEOUT: Duration = Duration::from_secs(60);
 
-fn chromium() -> Option<PathBuf> {
-    let fixed = PathBuf::from("/usr/bin/chromium");
-    if fixed.exists() {
-        return Some(fixed);
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join("chromium"))
-        .find(|candidate| candidate.exists())
+/// The engine's binary, or `None` after saying the test skipped (a failure instead when
+/// `.ci/run` installed the engine: `SSE_WIRE_REQUIRE_BROWSER`, `_FIREFOX`, `_WEBKIT`).
+fn browser_or_skip(engine: Engine) -> Option<PathBuf> {
+    engine.binary_or_skip("e2e browser test")
 }
 
-/// Chromium, killed (and its profile removed) when dropped.
-struct Browser {
-    child: Child,
-    profile: PathBuf,
-}
-
-impl Browser {
-    fn open(binary: &PathBuf, url: &str) -> Browser {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        let profile =
-            std::env::temp_dir().join(format!("sse-wire-chromium-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&profile).unwrap();
-        let child = Command::new(binary)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-dev-shm-usage",
-            ])
-            .arg(format!("--user-data-dir={}", profile.display()))
-            .arg(url)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("starting chromium");
-        Browser { child, profile }
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.profile);
-    }
-}
-
-fn browser_or_skip() -> Option<PathBuf> {
-    match chromium() {
-        Some(binary) => Some(binary),
-        None if std::env::var_os("SSE_WIRE_REQUIRE_BROWSER").is_some() => {
-            panic!("chromium not installed, but SSE_WIRE_REQUIRE_BROWSER is set")
-        }
-        None => {
-            println!(
-                "SKIP: chromium not installed (apt-get install chromium); browser test not run"
-            );
-            None
-        }
-    }
+/// Opens `url` in `engine` with a fresh profile; the engine is killed when the guard drops.
+fn open(engine: Engine, binary: &Path, url: &str) -> engine::Running {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let profile = std::env::temp_dir().join(format!(
+        "sse-wire-e2e-{}-{}-{nanos}",
+        engine.name().to_lowercase(),
+        std::process::id()
+    ));
+    engine.launch(binary, &profile, url)
 }
 
 fn start(
@@ -116,9 +68,8 @@ fn ids(result: &Value, key: &str) -> Vec<u64> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn browser_event_source_reconnects_through_drops_with_every_tick_and_message_once() {
-    let Some(binary) = browser_or_skip() else {
+async fn reconnects_through_drops_with_every_tick_and_message_once(engine: Engine) {
+    let Some(binary) = browser_or_skip(engine) else {
         return;
     };
     tokio::time::timeout(HARD_TIMEOUT, async {
@@ -133,7 +84,8 @@ async fn browser_event_source_reconnects_through_drops_with_every_tick_and_messa
             ..Default::default()
         };
         let (addr, app, task) = start("127.0.0.1:0".parse().unwrap(), config);
-        let _browser = Browser::open(
+        let _browser = open(
+            engine,
             &binary,
             &format!("http://{addr}/?ticks={TICKS}&chat={MESSAGES}"),
         );
@@ -163,9 +115,10 @@ async fn browser_event_source_reconnects_through_drops_with_every_tick_and_messa
         let stats = &app.stats;
         println!(
             "e2e browser drops: {TICKS} ticks and {MESSAGES} chat messages, each exactly once, in \
-             Chromium's EventSource; {} streams dropped, {} tick and {} chat streams opened, {} \
+             {}'s EventSource; {} streams dropped, {} tick and {} chat streams opened, {} \
              resumed with the browser's Last-Event-ID; page saw {} tick opens, {} chat opens, {} \
              errors",
+            engine.name(),
             stats.drops.load(Relaxed),
             stats.tick_streams.load(Relaxed),
             stats.chat_streams.load(Relaxed),
@@ -185,9 +138,8 @@ async fn browser_event_source_reconnects_through_drops_with_every_tick_and_messa
     .expect("the browser test exceeded its hard timeout");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn browser_event_source_resumes_ticks_across_server_restarts() {
-    let Some(binary) = browser_or_skip() else {
+async fn resumes_ticks_across_server_restarts(engine: Engine) {
+    let Some(binary) = browser_or_skip(engine) else {
         return;
     };
     tokio::time::timeout(HARD_TIMEOUT, async {
@@ -201,7 +153,7 @@ async fn browser_event_source_resumes_ticks_across_server_restarts() {
             ..Default::default()
         };
         let (addr, mut app, mut task) = start("127.0.0.1:0".parse().unwrap(), config.clone());
-        let _browser = Browser::open(&binary, &format!("http://{addr}/?ticks={TICKS}"));
+        let _browser = open(engine, &binary, &format!("http://{addr}/?ticks={TICKS}"));
         let mut resumed_from = Vec::new();
         for restart in 1..=RESTARTS {
             // Let some ticks through, then kill the server and start a new one on the port.
@@ -222,9 +174,10 @@ async fn browser_event_source_resumes_ticks_across_server_restarts() {
         task.abort();
         assert_eq!(ids(&result, "ticks"), (1..=TICKS).collect::<Vec<_>>(), "{result}");
         println!(
-            "e2e browser restarts: {TICKS} ticks exactly once in Chromium across {RESTARTS} server \
+            "e2e browser restarts: {TICKS} ticks exactly once in {} across {RESTARTS} server \
              kills and restarts on port {}; the browser resumed with Last-Event-ID {resumed_from:?}; \
              page saw {} opens, {} errors",
+            engine.name(),
             addr.port(),
             result["tick_opens"],
             result["errors"],
@@ -232,4 +185,34 @@ async fn browser_event_source_resumes_ticks_across_server_restarts() {
     })
     .await
     .expect("the browser test exceeded its hard timeout");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chromium_event_source_reconnects_through_drops_with_every_tick_and_message_once() {
+    reconnects_through_drops_with_every_tick_and_message_once(Engine::Chromium).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn firefox_event_source_reconnects_through_drops_with_every_tick_and_message_once() {
+    reconnects_through_drops_with_every_tick_and_message_once(Engine::Firefox).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webkit_event_source_reconnects_through_drops_with_every_tick_and_message_once() {
+    reconnects_through_drops_with_every_tick_and_message_once(Engine::WebKit).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chromium_event_source_resumes_ticks_across_server_restarts() {
+    resumes_ticks_across_server_restarts(Engine::Chromium).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn firefox_event_source_resumes_ticks_across_server_restarts() {
+    resumes_ticks_across_server_restarts(Engine::Firefox).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webkit_event_source_resumes_ticks_across_server_restarts() {
+    resumes_ticks_across_server_restarts(Engine::WebKit).await;
 }

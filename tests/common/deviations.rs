@@ -10,7 +10,7 @@
 
 #![allow(dead_code)]
 
-use crate::judge::Engine;
+use crate::engine::Engine;
 
 /// One named deviation that changed how a stream reads.
 pub type Applied = &'static str;
