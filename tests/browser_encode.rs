@@ -29,7 +29,7 @@ use judge::{Engine, Fired, Rng};
 use sse_wire::{EventId, EventRef, EventType};
 
 /// How many streams one browser session compares.
-const STREAMS: usize = 200;
+const STREAMS: usize = 400;
 const DEADLINE: Duration = Duration::from_secs(180);
 
 const PIECES: &[&[u8]] = &[
