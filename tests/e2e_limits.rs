@@ -155,7 +155,10 @@ fn child_server_under_a_low_descriptor_limit() {
         .build()
         .unwrap();
     runtime.block_on(async {
-        let (addr, _app, task) = start(sse_server::Config::default());
+        let (addr, _app, task) = start(sse_server::Config {
+            header_timeout: Duration::from_millis(500),
+            ..Default::default()
+        });
         println!("PORT={}", addr.port());
         let _ = tokio::time::timeout(HARD_TIMEOUT, task).await;
     });
