@@ -123,8 +123,12 @@ async fn ticks_end_at_the_top_of_u64_instead_of_wrapping_to_zero() {
             interval: Duration::from_millis(5),
             ..Default::default()
         });
-        let (mut tcp, status) =
-            get(addr, "/ticks", "Last-Event-ID: 18446744073709551614\r\n").await;
+        let (mut tcp, status) = get(
+            addr,
+            "/ticks",
+            "Last-Event-ID: 18446744073709551614\r\nConnection: close\r\n",
+        )
+        .await;
         assert_eq!(status, "HTTP/1.1 200");
         let mut body = Vec::new();
         tcp.read_to_end(&mut body).await.unwrap();
