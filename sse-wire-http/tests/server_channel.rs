@@ -120,7 +120,9 @@ async fn unknown_and_evicted_ids_are_a_resync_not_a_silent_gap() {
     replayed("e-5");
     assert_eq!(room.subscribe(Some("e-2")).unwrap_err(), Resync::TooOld);
     assert_eq!(room.subscribe(Some("e-1")).unwrap_err(), Resync::TooOld);
-    for unknown in ["f-4", "e-6", "e-0", "e-x", "e-", "4", "garbage"] {
+    for unknown in [
+        "f-4", "e-6", "e-0", "e-x", "e-", "e-+4", "e-04", "4", "garbage",
+    ] {
         assert_eq!(
             room.subscribe(Some(unknown)).unwrap_err(),
             Resync::UnknownId,

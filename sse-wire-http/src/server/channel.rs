@@ -88,7 +88,10 @@ impl Config {
 /// - **A subscriber that falls [`Config::queue`] events behind is closed**: it yields
 ///   [`Lagged`] and ends; publishing never waits for it and memory stays bounded (the queue
 ///   is tokio's broadcast ring, shared). The client reconnects with its `Last-Event-ID` and
-///   catches up from the replay buffer.
+///   catches up from the replay buffer. The subscription notices when it is next polled: an
+///   HTTP server polls a body when the socket takes more bytes, so a client that stops
+///   reading altogether holds only its connection's buffers (the kernel's and hyper's,
+///   bounded) until it reads again (then it is cut) or the connection dies.
 ///
 /// ```
 /// use futures::StreamExt;
@@ -190,12 +193,13 @@ impl Channel {
         let backlog = if id.is_empty() {
             VecDeque::new()
         } else {
-            let seq = id
-                .strip_prefix(&*self.shared.prefix)
+            // Ours (this epoch, a number handed out) or unknown; then the buffer decides.
+            id.strip_prefix(&*self.shared.prefix)
+                // As written: digits, no sign, no leading zero.
+                .filter(|n| n.bytes().all(|b| b.is_ascii_digit()) && !n.starts_with('0'))
                 .and_then(|n| n.parse::<u64>().ok())
                 .filter(|&n| n >= 1 && n < state.next)
                 .ok_or(Resync::UnknownId)?;
-            debug_assert!(seq < state.next);
             match state.replay.since(id) {
                 Replay::Events(missed) => missed.map(|(_, e)| Encoded(e.clone())).collect(),
                 Replay::TooOld | Replay::UnknownId => return Err(Resync::TooOld),
