@@ -225,3 +225,24 @@ async fn accept_failures_at_a_low_descriptor_limit_do_not_stop_the_server() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chat_ids_never_repeat_across_a_restart() {
+    bounded(async {
+        let mut ids = Vec::new();
+        for _restart in 0..3 {
+            let (_addr, app, task) = start(sse_server::Config::default());
+            ids.push(app.post("first"));
+            ids.push(app.post("second"));
+            task.abort();
+        }
+        // Each process counts from 1, under its own epoch.
+        assert!(
+            ids.iter().step_by(2).all(|id| id.ends_with("-1")),
+            "{ids:?}"
+        );
+        let unique: std::collections::HashSet<&String> = ids.iter().collect();
+        assert_eq!(unique.len(), ids.len(), "{ids:?}");
+    })
+    .await;
+}
