@@ -41,6 +41,9 @@ pub fn set_headers(headers: &mut HeaderMap) {
 /// The spec's authoring notes suggest a comment every 15 s or so, because legacy proxies drop
 /// quiet connections; a client with an idle timeout (heartbeat detection) needs them too.
 ///
+/// The clock is tokio's (`tokio::time`, so the paused test clock works too): the runtime
+/// needs its time driver (`enable_time` or `enable_all`, as `#[tokio::main]` has).
+///
 /// ```
 /// use std::time::Duration;
 /// use sse_wire_http::server::KeepAlive;
