@@ -307,13 +307,9 @@ async fn post(addr: SocketAddr, message: &str) -> u64 {
     let mut response = String::new();
     tcp.read_to_string(&mut response).await.unwrap();
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-    response
-        .rsplit("\r\n\r\n")
-        .next()
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap()
+    // The message's ID, `{epoch}-{n}`: the number counts the messages of this server.
+    let id = response.rsplit("\r\n\r\n").next().unwrap().trim();
+    sse_server::id_number(id).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -340,7 +336,7 @@ async fn chat_messages_reach_a_dropped_client_exactly_once_through_the_replay_bu
         let outcome = sse_client::run(options, |event| {
             assert_eq!(event.event_type(), "chat");
             data.push((
-                event.last_event_id().parse::<u64>().unwrap(),
+                sse_server::id_number(event.last_event_id()).unwrap(),
                 event.data().to_string(),
             ));
             true

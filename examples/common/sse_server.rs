@@ -1,16 +1,22 @@
 //! The demo server's logic, shared by `examples/server.rs` and the end-to-end tests: hyper 1.x
-//! over tokio, with the crate's encoder (`to_bytes`, encoded once and shared), `KeepAlive` and
-//! `ReplayBuffer`.
+//! over tokio, on `sse_wire_http::server` (`Sse` responses with keep-alive, `Channel` with
+//! replay, `last_event_id`).
 //!
 //! - `GET /ticks`: `event: tick`, `id: n`, `data: {"n":n,"unix_ms":…}` every interval; a request
-//!   with `Last-Event-ID: k` resumes at `k + 1` (stateless: it survives a server restart).
-//! - `GET /chat` (SSE) and `POST /chat` (body = the message): a chat room. Each message gets
-//!   an id, is encoded once and fanned out as shared `Bytes`; a client that reconnects with
-//!   `Last-Event-ID` gets what it missed from the replay buffer, or an `event: resync` and the
-//!   whole buffer when its id is too old or unknown (e.g. after a server restart). A new client
-//!   gets the recent history.
+//!   with `Last-Event-ID: k` resumes at `k + 1` (stateless: it survives a server restart). The
+//!   count ends at `u64::MAX`: the stream that sent it ends, and a resume from it gets `204 No
+//!   Content` (which tells an `EventSource` to stop) instead of wrapping to 0.
+//! - `GET /chat` (SSE) and `POST /chat` (body = the message; the answer is its ID): a chat room
+//!   on a `Channel`. IDs are `{epoch}-{n}`, a new epoch per process, so they never repeat
+//!   across restarts; a client that reconnects with `Last-Event-ID` gets what it missed, or an
+//!   `event: resync` and the whole buffer when its ID is too old or unknown (e.g. after a
+//!   restart). A new client gets the recent history.
 //! - `GET /`: a page whose `EventSource`s show the ticks and the chat with their state.
 //! - `POST /result`: where the page reports what it saw, in test mode (see `Config::results`).
+//!
+//! Connections: a failed `accept` (e.g. `EMFILE`) is logged and retried after a pause; a
+//! connection that sends no request head within `header_timeout` is closed; beyond
+//! `max_connections` a connection gets `503` and is closed.
 //!
 //! Faults, for tests and demos: `drop_every` aborts each stream after N events (halfway
 //! through writing the next tick); `silence_after` stops writing anything (not even
@@ -24,26 +30,24 @@ use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
+use std::task::{ready, Context, Poll};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
-use futures::stream::{self, BoxStream, StreamExt};
-use http_body_util::{BodyExt, Limited};
-use hyper::body::{Body, Frame, Incoming, SizeHint};
-use hyper::header::{HeaderValue, CACHE_CONTROL, CONTENT_TYPE};
+use futures::stream::{self, StreamExt};
+use http_body_util::{combinators::UnsyncBoxBody, BodyExt, Full, Limited};
+use hyper::body::{Body, Frame, Incoming};
+use hyper::header::{HeaderValue, CONTENT_TYPE};
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
-use sse_wire::server::{KeepAlive, Replay, ReplayBuffer};
-use sse_wire::{EventId, EventRef, EventType};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use sse_wire_http::server::{
+    last_event_id, BoxError, Channel, ChannelConfig, Event, KeepAlive, Sse,
+};
 use tokio::net::{TcpListener, TcpSocket};
-use tokio::sync::{broadcast, Notify};
+use tokio::sync::{Notify, Semaphore};
 use tokio::task::JoinSet;
-use tokio::time::Instant;
+use tokio::time::{Instant, Sleep};
 
-const TICK: EventType<'static> = EventType::from_static("tick");
-const CHAT: EventType<'static> = EventType::from_static("chat");
-const RESYNC: EventType<'static> = EventType::from_static("resync");
 const MAX_MESSAGE: usize = 64 * 1024;
 
 /// What the server does, and the faults it injects.
@@ -64,18 +68,24 @@ pub struct Config {
     pub replay_events: usize,
     /// Accept `POST /result` (the page's report in test mode).
     pub results: bool,
+    /// Connections served at once; beyond, `503 Service Unavailable`.
+    pub max_connections: usize,
+    /// A connection that sends no request head within this is closed.
+    pub header_timeout: Duration,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Config {
             interval: Duration::from_millis(1000),
-            keep_alive: Duration::from_millis(KeepAlive::DEFAULT_INTERVAL),
+            keep_alive: Duration::from_millis(sse_wire::server::KeepAlive::DEFAULT_INTERVAL),
             drop_every: None,
             silence_after: None,
             retry_ms: None,
             replay_events: 1024,
             results: false,
+            max_connections: 10_000,
+            header_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -89,7 +99,8 @@ pub struct Stats {
     pub chat_streams: AtomicU64,
     /// Streams opened with a `Last-Event-ID` header.
     pub resumed: AtomicU64,
-    /// The `Last-Event-ID` values received (last one wins), for the tests.
+    /// The `Last-Event-ID` values received (last one wins; the number after the epoch for
+    /// chat IDs), for the tests.
     pub last_resume_id: AtomicU64,
     /// Streams aborted by `drop_every`.
     pub drops: AtomicU64,
@@ -105,12 +116,10 @@ pub struct Stats {
     pub keep_alives: AtomicU64,
     /// Streams alive right now; back to 0 once every client has gone and been noticed.
     pub open_streams: AtomicU64,
-}
-
-struct Chat {
-    next_id: u64,
-    replay: ReplayBuffer<Bytes>,
-    fanout: broadcast::Sender<Bytes>,
+    /// `accept` calls that failed (and were retried).
+    pub accept_errors: AtomicU64,
+    /// Connections answered `503` for being over `max_connections`.
+    pub rejected: AtomicU64,
 }
 
 /// The server's shared state: one per server process (a restart loses the chat, not the ticks).
@@ -118,7 +127,8 @@ pub struct App {
     config: Config,
     /// The counters.
     pub stats: Stats,
-    chat: Mutex<Chat>,
+    room: Channel,
+    connections: Arc<Semaphore>,
     results: Mutex<Vec<String>>,
     result_posted: Notify,
 }
@@ -126,13 +136,9 @@ pub struct App {
 impl App {
     /// A fresh state.
     pub fn new(config: Config) -> Arc<Self> {
-        let (fanout, _) = broadcast::channel(256);
         Arc::new(App {
-            chat: Mutex::new(Chat {
-                next_id: 1,
-                replay: ReplayBuffer::new(config.replay_events, 8 << 20),
-                fanout,
-            }),
+            room: Channel::with_config(ChannelConfig::new().replay_events(config.replay_events)),
+            connections: Arc::new(Semaphore::new(config.max_connections)),
             config,
             stats: Stats::default(),
             results: Mutex::new(Vec::new()),
@@ -140,21 +146,12 @@ impl App {
         })
     }
 
-    /// Posts a chat message: encoded once, kept for replay, fanned out. Returns its id.
-    pub fn post(&self, message: &str) -> u64 {
-        let mut chat = self.chat.lock().unwrap();
-        let id = chat.next_id;
-        chat.next_id += 1;
-        let id_text = id.to_string();
-        let encoded = EventRef::new()
-            .with_event_type(CHAT)
-            .with_id(EventId::new(&id_text).expect("digits are a valid id"))
-            .with_data(message)
-            .to_bytes();
-        chat.replay.push(&id_text, encoded.clone());
-        // No subscriber is not an error: the message waits in the replay buffer.
-        let _ = chat.fanout.send(encoded);
-        id
+    /// Posts a chat message: encoded once, kept for replay, fanned out. Returns its ID.
+    pub fn post(&self, message: &str) -> String {
+        // A fixed event type and data: nothing here can fail to encode.
+        self.room
+            .publish(Event::new().event("chat").data(message))
+            .unwrap_or_default()
     }
 
     /// Waits for the next `POST /result` body.
@@ -167,6 +164,11 @@ impl App {
             notified.await;
         }
     }
+}
+
+/// The number in a chat ID (`{epoch}-{n}`) or a tick ID (`n`).
+pub fn id_number(id: &str) -> Option<u64> {
+    id.rsplit('-').next()?.parse().ok()
 }
 
 /// Binds a listener with `SO_REUSEADDR`, so a restarted server can take the same port at once.
@@ -182,71 +184,68 @@ pub fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
 }
 
 /// Serves until the future is dropped or aborted; every connection is a child of it, so
-/// aborting this (a "kill") closes the listener and every connection at once.
+/// aborting this (a "kill") closes the listener and every connection at once. A failed
+/// `accept` (out of file descriptors, a connection reset while queued) is logged and retried
+/// after 100 ms: it ends neither the server nor the connections it has.
 pub async fn serve(listener: TcpListener, app: Arc<App>) -> io::Result<()> {
     let mut connections = JoinSet::new();
     loop {
-        let (tcp, _) = listener.accept().await?;
+        let tcp = match listener.accept().await {
+            Ok((tcp, _)) => tcp,
+            Err(e) => {
+                app.stats.accept_errors.fetch_add(1, Relaxed);
+                eprintln!("server: accept failed ({e}); retrying in 100 ms");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
         let _ = tcp.set_nodelay(true);
         let app = app.clone();
+        let header_timeout = app.config.header_timeout;
+        let permit = app.connections.clone().try_acquire_owned().ok();
         connections.spawn(async move {
+            let over_cap = permit.is_none();
+            if over_cap {
+                app.stats.rejected.fetch_add(1, Relaxed);
+            }
             let service = hyper::service::service_fn(move |request| {
                 let app = app.clone();
-                async move { Ok::<_, Infallible>(route(app, request).await) }
+                async move {
+                    if over_cap {
+                        return Ok::<_, Infallible>(whole(
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            "text/plain",
+                            "too many connections\n",
+                        ));
+                    }
+                    Ok(route(app, request).await)
+                }
             });
             // A client going away ends this with an error: nothing to do but free it.
             let _ = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_timeout)
+                .keep_alive(!over_cap)
                 .serve_connection(TokioIo::new(tcp), service)
                 .await;
+            drop(permit);
         });
         while connections.try_join_next().is_some() {}
     }
 }
 
-/// A response body: a whole small body (with its length), or an SSE stream.
-pub enum SseBody {
-    /// A page or a short answer; `None` once sent.
-    Whole(Option<Bytes>),
-    /// An event stream; an error aborts the connection (the `drop_every` fault).
-    Stream(BoxStream<'static, Result<Bytes, io::Error>>),
-}
-
-impl Body for SseBody {
-    type Data = Bytes;
-    type Error = io::Error;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
-        match &mut *self {
-            SseBody::Whole(body) => Poll::Ready(body.take().map(|b| Ok(Frame::data(b)))),
-            SseBody::Stream(stream) => stream
-                .poll_next_unpin(cx)
-                .map(|chunk| chunk.map(|r| r.map(Frame::data))),
-        }
-    }
-
-    fn is_end_stream(&self) -> bool {
-        matches!(self, SseBody::Whole(None))
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        match self {
-            SseBody::Whole(body) => {
-                SizeHint::with_exact(body.as_ref().map_or(0, |b| b.len() as u64))
-            }
-            SseBody::Stream(_) => SizeHint::default(),
-        }
-    }
-}
+/// A response body: a whole one, or an event stream.
+pub type ResponseBody = UnsyncBoxBody<Bytes, BoxError>;
 
 fn whole(
     status: StatusCode,
     content_type: &'static str,
     body: impl Into<Bytes>,
-) -> Response<SseBody> {
-    let mut response = Response::new(SseBody::Whole(Some(body.into())));
+) -> Response<ResponseBody> {
+    let body = Full::new(body.into())
+        .map_err(|never| match never {})
+        .boxed_unsync();
+    let mut response = Response::new(body);
     *response.status_mut() = status;
     response
         .headers_mut()
@@ -254,21 +253,14 @@ fn whole(
     response
 }
 
-async fn route(app: Arc<App>, request: Request<Incoming>) -> Response<SseBody> {
-    let last_event_id = request
-        .headers()
-        .get(sse_wire::client::LAST_EVENT_ID)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+async fn route(app: Arc<App>, request: Request<Incoming>) -> Response<ResponseBody> {
+    let last_event_id = last_event_id(request.headers()).map(str::to_owned);
     match (request.method(), request.uri().path()) {
         (&Method::GET, "/") => whole(StatusCode::OK, "text/html; charset=utf-8", PAGE),
-        (&Method::GET, "/ticks") => sse(ticks(app, last_event_id)),
-        (&Method::GET, "/chat") => sse(chat(app, last_event_id)),
+        (&Method::GET, "/ticks") => ticks(app, last_event_id),
+        (&Method::GET, "/chat") => chat(app, last_event_id),
         (&Method::POST, "/chat") => match read_body(request).await {
-            Some(message) => {
-                let id = app.post(&message);
-                whole(StatusCode::OK, "text/plain", id.to_string())
-            }
+            Some(message) => whole(StatusCode::OK, "text/plain", app.post(&message)),
             None => whole(StatusCode::BAD_REQUEST, "text/plain", "bad message\n"),
         },
         (&Method::POST, "/result") if app.config.results => match read_body(request).await {
@@ -291,189 +283,146 @@ async fn read_body(request: Request<Incoming>) -> Option<String> {
     String::from_utf8(body.to_bytes().to_vec()).ok()
 }
 
-fn sse(stream: BoxStream<'static, Result<Bytes, io::Error>>) -> Response<SseBody> {
-    let mut response = Response::new(SseBody::Stream(stream));
-    let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    response
-}
-
-/// Marks a stream open while it lives: its drop (the client went away and hyper dropped the
-/// body, or a fault ended it) is the moment its resources are freed.
-struct Open(Arc<App>);
-
-impl Open {
-    fn new(app: &Arc<App>) -> Self {
+/// An event stream of `events` (counted), with the configured retry, keep-alive and faults.
+fn sse<S, T, E>(app: &Arc<App>, events: S, partial: bool) -> Response<ResponseBody>
+where
+    S: futures::Stream<Item = Result<T, E>> + Send + 'static,
+    T: sse_wire_http::server::IntoEncoded + Send + 'static,
+    E: Into<BoxError> + Send + 'static,
+{
+    let sent = Arc::new(AtomicU64::new(0));
+    let counted = events.inspect({
+        let (app, sent) = (app.clone(), sent.clone());
+        move |_| {
+            sent.fetch_add(1, Relaxed);
+            app.stats.events.fetch_add(1, Relaxed);
+        }
+    });
+    let mut response =
+        Sse::new(counted).keep_alive(KeepAlive::new().interval(app.config.keep_alive));
+    if let Some(ms) = app.config.retry_ms {
+        response = response.retry(Duration::from_millis(ms));
+    }
+    response.into_response().map(|body| {
         app.stats.open_streams.fetch_add(1, Relaxed);
-        Open(app.clone())
-    }
-}
-
-impl Drop for Open {
-    fn drop(&mut self) {
-        self.0.stats.open_streams.fetch_sub(1, Relaxed);
-    }
-}
-
-/// What a stream does next.
-enum Step {
-    Send(Bytes),
-    /// Abort the connection (a fault).
-    Abort,
-    End,
-}
-
-/// One SSE stream: a prelude, then whatever `next` produces, with faults and keep-alives.
-struct Stream<S> {
-    open: Open,
-    prelude: Vec<Bytes>,
-    sent: u64,
-    keep_alive: KeepAlive,
-    clock: Instant,
-    aborted: bool,
-    source: S,
-}
-
-trait Source: Send + 'static {
-    /// The next event to send, or `None` when the stream should end; cancel-safe.
-    fn next(&mut self) -> Pin<Box<dyn Future<Output = Option<Bytes>> + Send + '_>>;
-    /// A piece of the next event, written before an abort (an unfinished event on the wire).
-    fn partial(&mut self) -> Option<Bytes> {
-        None
-    }
-}
-
-impl<S: Source> Stream<S> {
-    fn new(app: &Arc<App>, source: S) -> Self {
-        let mut prelude = Vec::new();
-        if let Some(ms) = app.config.retry_ms {
-            prelude.push(EventRef::new().with_retry(ms).to_bytes());
+        Faults {
+            body: Box::pin(body),
+            app: app.clone(),
+            sent,
+            partial,
+            state: State::Normal,
         }
-        let keep_alive_ms = app.config.keep_alive.as_millis() as u64;
-        Stream {
-            open: Open::new(app),
-            prelude,
-            sent: 0,
-            keep_alive: KeepAlive::new(keep_alive_ms, 0),
-            clock: Instant::now(),
-            aborted: false,
-            source,
-        }
-    }
-
-    fn now(&self) -> u64 {
-        self.clock.elapsed().as_millis() as u64
-    }
-
-    async fn step(&mut self) -> Step {
-        let app = self.open.0.clone();
-        if !self.prelude.is_empty() {
-            return Step::Send(self.prelude.remove(0));
-        }
-        if !self.aborted && app.config.drop_every.is_some_and(|n| self.sent >= n) {
-            app.stats.drops.fetch_add(1, Relaxed);
-            self.aborted = true;
-            // Half of the next event first, when there is one: the client must discard it.
-            if let Some(piece) = self.source.partial() {
-                return Step::Send(piece);
-            }
-        }
-        if self.aborted {
-            // Let hyper flush what was written before the abort (it writes when the body
-            // returns `Pending`); an abort at once would discard its buffer, and a client
-            // replaying more than `drop_every` events would never get anything.
-            tokio::time::sleep(Duration::from_millis(10)).await;
-            return Step::Abort;
-        }
-        if app.config.silence_after.is_some_and(|n| self.sent >= n) {
-            app.stats.silences.fetch_add(1, Relaxed);
-            // The socket stays open, nothing is written; the client must notice by itself.
-            // Dropping the body (the client went away) ends this.
-            std::future::pending::<()>().await;
-        }
-        let deadline = self.clock + Duration::from_millis(self.keep_alive.deadline());
-        tokio::select! {
-            event = self.source.next() => match event {
-                Some(event) => {
-                    self.sent += 1;
-                    app.stats.events.fetch_add(1, Relaxed);
-                    let now = self.now();
-                    self.keep_alive.on_write(now);
-                    Step::Send(event)
-                }
-                None => Step::End,
-            },
-            () = tokio::time::sleep_until(deadline) => {
-                let now = self.now();
-                if self.keep_alive.poll(now) {
-                    app.stats.keep_alives.fetch_add(1, Relaxed);
-                }
-                Step::Send(Bytes::from_static(KeepAlive::COMMENT))
-            }
-        }
-    }
-
-    fn into_stream(self) -> BoxStream<'static, Result<Bytes, io::Error>> {
-        stream::unfold(self, |mut this| async move {
-            match this.step().await {
-                Step::Send(bytes) => Some((Ok(bytes), this)),
-                Step::Abort => Some((
-                    Err(io::Error::new(
-                        io::ErrorKind::ConnectionAborted,
-                        "fault: drop",
-                    )),
-                    this,
-                )),
-                Step::End => None,
-            }
-        })
-        .boxed()
-    }
+        .boxed_unsync()
+    })
 }
 
-struct Ticks {
-    next: u64,
-    at: Instant,
-    interval: Duration,
+enum State {
+    Normal,
+    /// `drop_every` reached: cut the next event in half, then abort.
+    Cutting,
+    /// Aborting once hyper had time to flush what was written.
+    Aborting(Pin<Box<Sleep>>),
+    Silent,
 }
 
-impl Ticks {
-    fn encode(n: u64) -> Bytes {
-        let unix_ms = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis());
-        let id = n.to_string();
-        let data = format!("{{\"n\":{n},\"unix_ms\":{unix_ms}}}");
-        EventRef::new()
-            .with_event_type(TICK)
-            .with_id(EventId::new(&id).expect("digits are a valid id"))
-            .with_data(&data)
-            .to_bytes()
-    }
-}
-
-impl Source for Ticks {
-    fn next(&mut self) -> Pin<Box<dyn Future<Output = Option<Bytes>> + Send + '_>> {
-        Box::pin(async move {
-            tokio::time::sleep_until(self.at).await;
-            self.at += self.interval;
-            let event = Ticks::encode(self.next);
-            self.next += 1;
-            Some(event)
-        })
-    }
-
-    fn partial(&mut self) -> Option<Bytes> {
-        let event = Ticks::encode(self.next);
-        Some(event.slice(..event.len() / 2))
-    }
-}
-
-fn ticks(
+/// The demo's faults around a library body, and the stream counters.
+struct Faults<B> {
+    body: Pin<Box<B>>,
     app: Arc<App>,
-    last_event_id: Option<String>,
-) -> BoxStream<'static, Result<Bytes, io::Error>> {
+    /// Events from the source so far.
+    sent: Arc<AtomicU64>,
+    /// Whether a drop writes half of the next event first (ticks) or aborts at once (chat).
+    partial: bool,
+    state: State,
+}
+
+impl<B> Drop for Faults<B> {
+    /// The client went away and hyper dropped the body, or a fault ended it: its resources are
+    /// freed now.
+    fn drop(&mut self) {
+        self.app.stats.open_streams.fetch_sub(1, Relaxed);
+    }
+}
+
+impl<B> Body for Faults<B>
+where
+    B: Body<Data = Bytes, Error = BoxError>,
+{
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        let this = &mut *self;
+        let config = &this.app.config;
+        loop {
+            match &mut this.state {
+                // The socket stays open, nothing is written; the client must notice by itself.
+                State::Silent => return Poll::Pending,
+                State::Aborting(sleep) => {
+                    ready!(sleep.as_mut().poll(cx));
+                    let fault = io::Error::new(io::ErrorKind::ConnectionAborted, "fault: drop");
+                    return Poll::Ready(Some(Err(fault.into())));
+                }
+                State::Normal => {
+                    let sent = this.sent.load(Relaxed);
+                    if config.drop_every.is_some_and(|n| sent >= n) {
+                        this.app.stats.drops.fetch_add(1, Relaxed);
+                        this.state = if this.partial {
+                            State::Cutting
+                        } else {
+                            aborting()
+                        };
+                        continue;
+                    }
+                    if config.silence_after.is_some_and(|n| sent >= n) {
+                        this.app.stats.silences.fetch_add(1, Relaxed);
+                        this.state = State::Silent;
+                        continue;
+                    }
+                }
+                State::Cutting => {}
+            }
+            let before = this.sent.load(Relaxed);
+            let frame = ready!(this.body.as_mut().poll_frame(cx));
+            let Some(Ok(frame)) = frame else {
+                return Poll::Ready(frame);
+            };
+            let Ok(data) = frame.into_data() else {
+                continue;
+            };
+            if data == sse_wire::server::KeepAlive::COMMENT {
+                this.app.stats.keep_alives.fetch_add(1, Relaxed);
+            } else if matches!(this.state, State::Cutting) && this.sent.load(Relaxed) > before {
+                // Half of the next event: the client must discard it.
+                this.state = aborting();
+                return Poll::Ready(Some(Ok(Frame::data(data.slice(..data.len() / 2)))));
+            }
+            return Poll::Ready(Some(Ok(Frame::data(data))));
+        }
+    }
+}
+
+/// Lets hyper flush what was written before the abort (it writes when the body returns
+/// `Pending`); an abort at once would discard its buffer, and a client replaying more than
+/// `drop_every` events would never get anything.
+fn aborting() -> State {
+    State::Aborting(Box::pin(tokio::time::sleep(Duration::from_millis(10))))
+}
+
+fn tick(n: u64) -> Event {
+    let unix_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    Event::new()
+        .event("tick")
+        .id(n.to_string())
+        .data(format!("{{\"n\":{n},\"unix_ms\":{unix_ms}}}"))
+}
+
+fn ticks(app: Arc<App>, last_event_id: Option<String>) -> Response<ResponseBody> {
     app.stats.tick_streams.fetch_add(1, Relaxed);
     // Stateless resumption: the next tick after the one the client has.
     let resume = last_event_id.and_then(|id| id.trim().parse::<u64>().ok());
@@ -481,81 +430,57 @@ fn ticks(
         app.stats.resumed.fetch_add(1, Relaxed);
         app.stats.last_resume_id.store(k, Relaxed);
     }
-    let next = resume.map_or(1, |k| k.saturating_add(1));
+    let Some(first) = resume.map_or(Some(1), |k| k.checked_add(1)) else {
+        // The client has tick u64::MAX: there are no more. 204 stops its reconnecting.
+        let mut response = whole(StatusCode::NO_CONTENT, "text/plain", "");
+        response.headers_mut().remove(CONTENT_TYPE);
+        return response;
+    };
     let interval = app.config.interval;
-    let source = Ticks {
-        next,
-        at: Instant::now() + interval,
-        interval,
-    };
-    Stream::new(&app, source).into_stream()
+    let start = Instant::now() + interval;
+    let events = stream::unfold(Some((first, start)), move |next| async move {
+        let (n, at) = next?;
+        tokio::time::sleep_until(at).await;
+        // After u64::MAX the stream ends rather than wrapping to 0.
+        let next = n.checked_add(1).map(|n| (n, at + interval));
+        Some((Ok::<_, Infallible>(tick(n)), next))
+    });
+    sse(&app, events, true)
 }
 
-struct ChatSource {
-    receiver: broadcast::Receiver<Bytes>,
-    backlog: std::collections::VecDeque<Bytes>,
-}
-
-impl Source for ChatSource {
-    fn next(&mut self) -> Pin<Box<dyn Future<Output = Option<Bytes>> + Send + '_>> {
-        Box::pin(async move {
-            if let Some(event) = self.backlog.pop_front() {
-                return Some(event);
-            }
-            // Lagging behind the fan-out ends the stream: the client reconnects with its
-            // Last-Event-ID and catches up from the replay buffer.
-            self.receiver.recv().await.ok()
-        })
-    }
-}
-
-fn chat(
-    app: Arc<App>,
-    last_event_id: Option<String>,
-) -> BoxStream<'static, Result<Bytes, io::Error>> {
+fn chat(app: Arc<App>, last_event_id: Option<String>) -> Response<ResponseBody> {
     app.stats.chat_streams.fetch_add(1, Relaxed);
-    let source = {
-        // Replay and subscribe under one lock: no message is missed or sent twice.
-        let chat = app.chat.lock().unwrap();
-        let mut backlog = std::collections::VecDeque::new();
-        match last_event_id.as_deref() {
-            // A new client: the recent history.
-            None | Some("") => backlog.extend(chat.replay.iter().map(|(_, b)| b.clone())),
-            Some(id) => {
-                app.stats.resumed.fetch_add(1, Relaxed);
-                if let Ok(k) = id.parse() {
-                    app.stats.last_resume_id.store(k, Relaxed);
+    let mut resync = None;
+    let subscription = match last_event_id.as_deref() {
+        // A new client: the recent history.
+        None => app.room.subscribe_with_history(),
+        Some(id) => {
+            app.stats.resumed.fetch_add(1, Relaxed);
+            if let Some(k) = id_number(id) {
+                app.stats.last_resume_id.store(k, Relaxed);
+            }
+            match app.room.subscribe(Some(id)) {
+                Ok(missed) => {
+                    app.stats
+                        .replayed
+                        .fetch_add(missed.backlog() as u64, Relaxed);
+                    missed
                 }
-                match chat.replay.since(id) {
-                    Replay::Events(missed) => {
-                        app.stats.replayed.fetch_add(missed.len() as u64, Relaxed);
-                        backlog.extend(missed.map(|(_, b)| b.clone()));
-                    }
-                    resync @ (Replay::TooOld | Replay::UnknownId) => {
-                        app.stats.resyncs.fetch_add(1, Relaxed);
-                        let reason = if matches!(resync, Replay::TooOld) {
-                            "too-old"
-                        } else {
-                            "unknown-id"
-                        };
-                        let data = format!("{{\"reason\":\"{reason}\",\"last_event_id\":{id:?}}}");
-                        backlog.push_back(
-                            EventRef::new()
-                                .with_event_type(RESYNC)
-                                .with_data(&data)
-                                .to_bytes(),
-                        );
-                        backlog.extend(chat.replay.iter().map(|(_, b)| b.clone()));
-                    }
+                Err(reason) => {
+                    app.stats.resyncs.fetch_add(1, Relaxed);
+                    let data = format!(
+                        "{{\"reason\":\"{}\",\"last_event_id\":{id:?}}}",
+                        reason.as_str()
+                    );
+                    resync = Some(Event::new().event("resync").data(data).encode());
+                    app.room.subscribe_with_history()
                 }
             }
         }
-        ChatSource {
-            receiver: chat.fanout.subscribe(),
-            backlog,
-        }
     };
-    Stream::new(&app, source).into_stream()
+    let resync = stream::iter(resync).map(|event| event.map_err(BoxError::from));
+    let events = resync.chain(subscription.map(|event| event.map_err(BoxError::from)));
+    sse(&app, events, false)
 }
 
 /// Spawns a server on `listener`; abort the handle to kill it.

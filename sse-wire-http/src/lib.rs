@@ -5,8 +5,10 @@
 //!
 //! - [`client`]: a browser-like `EventSource` that reconnects, resumes with `Last-Event-ID`
 //!   and notices a dead connection.
-//! - [`server`]: SSE responses for hyper and axum with keep-alive comments, `Last-Event-ID`
-//!   from the request, and a broadcast channel with replay.
+//! - [`server`]: SSE responses for hyper and axum ([`server::Sse`]) with keep-alive
+//!   comments, `Last-Event-ID` from the request, and a broadcast channel with replay
+//!   ([`server::Channel`]: encoded once, exactly the missed events on resume, IDs unique
+//!   across restarts, lagging subscribers closed).
 
 #![deny(unsafe_code)]
 #![warn(missing_docs, rust_2018_idioms, unreachable_pub)]
