@@ -106,6 +106,8 @@ def demo(cmds):
         sys.exit(f"demo block: the server command has no --addr HOST:PORT: {server}")
     old = found.group(2)
     port = free_port()
+    while listening(port):  # taken again since free_port released it
+        port = free_port()
     swap = lambda c: re.sub(rf"\b(127\.0\.0\.1|localhost):{old}\b", rf"\g<1>:{port}", c)
     server = swap(server)
     with tempfile.TemporaryFile() as log:
@@ -121,6 +123,8 @@ def demo(cmds):
                     sys.stdout.write(log.read().decode(errors="replace")[-4000:])
                     sys.exit(f"demo block: the server never listened on 127.0.0.1:{port}")
                 time.sleep(0.5)
+            if proc.poll() is not None:
+                sys.exit(f"demo block: the server exited; 127.0.0.1:{port} is someone else's")
             for command in rest:
                 run(swap(command))
         finally:
