@@ -107,21 +107,7 @@ fn io_error(error: io::Error) -> String {
     format!("writing stdout: {error}")
 }
 
-/// A JSON string literal.
-fn json(text: &str) -> String {
-    let mut quoted = String::with_capacity(text.len() + 2);
-    quoted.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => quoted.push_str("\\\""),
-            '\\' => quoted.push_str("\\\\"),
-            '\n' => quoted.push_str("\\n"),
-            '\r' => quoted.push_str("\\r"),
-            '\t' => quoted.push_str("\\t"),
-            c if (c as u32) < 0x20 => quoted.push_str(&format!("\\u{:04x}", c as u32)),
-            c => quoted.push(c),
-        }
-    }
-    quoted.push('"');
-    quoted
+/// A JSON string literal, escaped by serde_json.
+fn json(text: &str) -> serde_json::Value {
+    serde_json::Value::from(text)
 }

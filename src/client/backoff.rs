@@ -46,12 +46,14 @@ impl Backoff {
     }
 
     /// The jitter window of the first attempt, in ms; it doubles with every further attempt.
+    #[must_use]
     pub const fn with_initial(mut self, ms: u64) -> Self {
         self.initial = ms;
         self
     }
 
     /// The largest jitter window, in ms.
+    #[must_use]
     pub const fn with_max(mut self, ms: u64) -> Self {
         self.max = ms;
         self
@@ -59,6 +61,7 @@ impl Backoff {
 
     /// Gives up (closes the client) when this many consecutive reconnection attempts did not
     /// lead to a healthy connection. `0` never reconnects.
+    #[must_use]
     pub const fn with_max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = Some(attempts);
         self
@@ -66,6 +69,7 @@ impl Backoff {
 
     /// A connection that stayed open this long (in ms) counts as healthy: the attempt count
     /// starts again from zero when it ends.
+    #[must_use]
     pub const fn with_reset_after(mut self, ms: u64) -> Self {
         self.reset_after = ms;
         self

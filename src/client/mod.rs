@@ -159,6 +159,7 @@ impl Config {
     }
 
     /// The reconnection time before the server sends `retry`, in ms.
+    #[must_use]
     pub const fn with_reconnection_time(mut self, ms: u64) -> Self {
         self.reconnection_time = ms;
         self
@@ -166,6 +167,7 @@ impl Config {
 
     /// Clamps the reconnection time (yours or the server's `retry`) to at most `ms`, so a
     /// server cannot park the client for days.
+    #[must_use]
     pub const fn with_max_reconnection_time(mut self, ms: u64) -> Self {
         self.max_reconnection_time = Some(ms);
         self
@@ -175,12 +177,14 @@ impl Config {
     /// when a response takes longer than `ms` to arrive; a reconnect is then scheduled.
     /// At least 1 ms (`0` counts as 1), so that a connection is never dead the instant it
     /// was made.
+    #[must_use]
     pub const fn with_idle_timeout(mut self, ms: u64) -> Self {
         self.idle_timeout = Some(if ms == 0 { 1 } else { ms });
         self
     }
 
     /// Adds backoff with jitter for repeated failures.
+    #[must_use]
     pub const fn with_backoff(mut self, backoff: Backoff) -> Self {
         self.backoff = Some(backoff);
         self

@@ -54,29 +54,34 @@ impl<'a> EventRef<'a> {
     }
 
     /// Sets the data from text (the usual case: JSON, tokens).
+    #[must_use]
     pub const fn with_data(self, data: &'a str) -> Self {
         self.with_data_bytes(data.as_bytes())
     }
 
     /// Sets the data from bytes; a decoder will read them as UTF-8 with replacement.
+    #[must_use]
     pub const fn with_data_bytes(mut self, data: &'a [u8]) -> Self {
         self.data = Some(data);
         self
     }
 
     /// Sets the event type (`message` when absent).
+    #[must_use]
     pub const fn with_event_type(mut self, event_type: EventType<'a>) -> Self {
         self.event_type = Some(event_type);
         self
     }
 
     /// Sets the event ID, which the client keeps as its last event ID.
+    #[must_use]
     pub const fn with_id(mut self, id: EventId<'a>) -> Self {
         self.id = Some(id);
         self
     }
 
     /// Sets the client's reconnection time, in milliseconds.
+    #[must_use]
     pub const fn with_retry(mut self, milliseconds: u64) -> Self {
         self.retry = Some(milliseconds);
         self

@@ -91,18 +91,21 @@ impl<'a> EventWriter<'a> {
     }
 
     /// Sets the event type. Header fields are written before the first data.
+    #[must_use]
     pub const fn with_event_type(mut self, event_type: EventType<'a>) -> Self {
         self.event_type = Some(event_type);
         self
     }
 
     /// Sets the event ID.
+    #[must_use]
     pub const fn with_id(mut self, id: EventId<'a>) -> Self {
         self.id = Some(id);
         self
     }
 
     /// Sets the reconnection time in milliseconds.
+    #[must_use]
     pub const fn with_retry(mut self, milliseconds: u64) -> Self {
         self.retry = Some(milliseconds);
         self
