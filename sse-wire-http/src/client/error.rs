@@ -63,6 +63,7 @@ impl Error {
     }
 
     /// An error of a request that can never be sent.
+    #[cfg_attr(not(feature = "reqwest"), allow(dead_code))]
     pub(crate) fn request(error: impl Into<BoxError>) -> Self {
         Error::new(
             ErrorKind::Request(error.into()),
