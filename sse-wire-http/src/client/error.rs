@@ -103,10 +103,10 @@ impl Error {
 impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ErrorKind::Request(error) => write!(f, "invalid request: {error}"),
-            ErrorKind::Connect(error) => write!(f, "connecting: {error}"),
+            ErrorKind::Request(error) => write!(f, "invalid request: {}", Chain(&**error)),
+            ErrorKind::Connect(error) => write!(f, "connecting: {}", Chain(&**error)),
             ErrorKind::Response(reason) => reason.fmt(f),
-            ErrorKind::Body(error) => write!(f, "reading the stream: {error}"),
+            ErrorKind::Body(error) => write!(f, "reading the stream: {}", Chain(&**error)),
             ErrorKind::Ended { mid_event: true } => {
                 f.write_str("the stream ended in the middle of an event")
             }
@@ -114,6 +114,22 @@ impl fmt::Display for ErrorKind {
             ErrorKind::IdleTimeout => f.write_str("nothing arrived for the idle timeout"),
             ErrorKind::Decode(error) => write!(f, "{error} (event skipped)"),
         }
+    }
+}
+
+/// An error and its sources, `: `-separated: HTTP stacks put the cause (refused, a bad
+/// certificate) in the source, not in their own message.
+struct Chain<'a>(&'a (dyn std::error::Error + 'static));
+
+impl fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(error) = source {
+            write!(f, ": {error}")?;
+            source = error.source();
+        }
+        Ok(())
     }
 }
 

@@ -61,6 +61,18 @@ impl Builder {
     }
 }
 
+impl Builder {
+    /// A `GET` of `url` with a new reqwest client: see [`Builder::build`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Builder::build`], and when reqwest's client cannot be set up (its TLS backend).
+    pub fn get(self, url: impl reqwest::IntoUrl) -> Result<EventSource, Error> {
+        let client = reqwest::Client::builder().build().map_err(Error::request)?;
+        self.build(client.get(url))
+    }
+}
+
 impl EventSource {
     /// An event source for `request` with the default options: see [`Builder::build`].
     ///
@@ -77,7 +89,6 @@ impl EventSource {
     ///
     /// As [`Builder::build`], and when reqwest's client cannot be set up (its TLS backend).
     pub fn get(url: impl reqwest::IntoUrl) -> Result<EventSource, Error> {
-        let client = reqwest::Client::builder().build().map_err(Error::request)?;
-        Builder::new().build(client.get(url))
+        Builder::new().get(url)
     }
 }
