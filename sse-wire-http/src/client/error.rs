@@ -138,7 +138,7 @@ impl fmt::Display for Error {
         self.kind.fmt(f)?;
         match (self.ready_state, self.close_reason) {
             (ReadyState::Connecting, _) => f.write_str("; reconnecting"),
-            (ReadyState::Closed, Some(CloseReason::GaveUp { attempts })) => {
+            (ReadyState::Closed, Some(CloseReason::GaveUp { attempts })) if attempts > 0 => {
                 write!(f, "; closed after {attempts} reconnection attempts")
             }
             (ReadyState::Closed, _) => f.write_str("; closed"),
