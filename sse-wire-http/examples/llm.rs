@@ -7,10 +7,20 @@
 //! ```
 use futures_util::StreamExt;
 use sse_wire_http::client::{Event, EventSource};
-use std::io::Write;
+use std::{io::Write, process::ExitCode};
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("\nllm: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let url = args.next().ok_or("usage: llm URL [PROMPT]")?;
     let prompt = args.next().unwrap_or_else(|| "Say hello.".into());

@@ -4,8 +4,8 @@ EventSourceResponse on uvicorn, with its own ping comments.
   GET  /ticks  `tick` events with ids, resumed from Last-Event-ID; the stream ends after
                TICKS_PER_STREAM ticks (the client reconnects); TICK_GAP seconds between ticks,
                longer than the client's idle timeout, with a ping every PING seconds between.
-  POST /llm    OpenAI-style chunks, one per word of the JSON body's "prompt", then [DONE];
-               with ?cut=1 the stream ends before [DONE].
+  POST /llm    OpenAI-style chunks, one per word of the JSON body's "prompt" (or of its last
+               OpenAI-style message), then [DONE]; with ?cut=1 the stream ends before [DONE].
 
 Prints "PORT <n>" once listening on 127.0.0.1 (an OS-chosen port).
 """
@@ -42,7 +42,8 @@ async def ticks(request):
 
 async def llm(request):
     body = await request.json()
-    words = body["prompt"].split(" ")
+    prompt = body["messages"][-1]["content"] if "messages" in body else body["prompt"]
+    words = prompt.split(" ")
     cut = request.query_params.get("cut") == "1"
 
     async def stream():
