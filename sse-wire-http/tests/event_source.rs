@@ -81,11 +81,14 @@ async fn the_browser_sequence_open_messages_custom_types_error_and_ready_state()
         .build(reqwest::Client::new().get(server.url("/s")))
         .unwrap();
     assert_eq!(events.ready_state(), ReadyState::Connecting);
-    let status = events.status();
+    let mut status = events.status();
+    // A watcher sees each change the stream reports.
+    assert_eq!(describe(next(&mut events).await), "open");
+    assert!(status.has_changed().unwrap());
+    assert_eq!(*status.borrow_and_update(), ReadyState::Open);
     assert_eq!(
-        take(&mut events, 6).await,
+        take(&mut events, 5).await,
         [
-            "open [Open]",
             "message \"one\" id=1 [Open]",
             "custom \"two\" id=1 [Open]",
             "error ended, reconnecting [Connecting]",
@@ -93,7 +96,8 @@ async fn the_browser_sequence_open_messages_custom_types_error_and_ready_state()
             "end [Closed]",
         ]
     );
-    assert_eq!(*status.borrow(), ReadyState::Closed);
+    assert!(status.has_changed().unwrap());
+    assert_eq!(*status.borrow_and_update(), ReadyState::Closed);
     assert_eq!(server.connects(), 2);
     let first = server.request(0);
     assert_eq!(first.method, "GET");
@@ -427,4 +431,10 @@ async fn an_https_url_never_becomes_plain_http() {
         assert!(matches!(error.kind(), ErrorKind::Request(_)));
         assert!(error.to_string().contains("rustls"), "{error}");
     }
+}
+
+#[test]
+fn an_event_source_can_move_to_another_task() {
+    fn send<T: Send + Unpin>() {}
+    send::<EventSource>();
 }
