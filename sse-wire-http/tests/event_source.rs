@@ -438,3 +438,47 @@ fn an_event_source_can_move_to_another_task() {
     fn send<T: Send + Unpin>() {}
     send::<EventSource>();
 }
+
+/// The server's `retry` sets the wait: ten minutes means no reconnect while the test looks
+/// (a count, which only a client that ignores `retry` can change); clamped by
+/// `max_reconnection_time`, the reconnect comes.
+#[tokio::test]
+async fn the_servers_retry_time_sets_the_wait_before_reconnecting() {
+    for clamp in [false, true] {
+        let server = Server::start(|n, _| match n {
+            0 => Reply::stream("retry: 600000\ndata: a\n\n"),
+            _ => Reply::status(204, "text/event-stream"),
+        })
+        .await;
+        let mut builder = fast();
+        if clamp {
+            builder = builder.max_reconnection_time(Duration::from_millis(10));
+        }
+        let mut events = builder
+            .build(reqwest::Client::new().get(server.url("/s")))
+            .unwrap();
+        assert_eq!(
+            take(&mut events, 3).await,
+            [
+                "open [Open]",
+                "message \"a\" id= [Open]",
+                "error ended, reconnecting [Connecting]"
+            ]
+        );
+        // Half a second for the unclamped source (it must stay quiet), the bound otherwise.
+        let look = if clamp {
+            BOUND
+        } else {
+            Duration::from_millis(500)
+        };
+        let looked = tokio::time::timeout(look, events.next()).await;
+        if clamp {
+            let item = describe(looked.expect("the clamped wait is over"));
+            assert_eq!(item, "error response NoContent, closed Failed(NoContent)");
+            assert_eq!(server.connects(), 2);
+        } else {
+            assert!(looked.is_err(), "still waiting out the server's retry time");
+            assert_eq!(server.connects(), 1);
+        }
+    }
+}

@@ -52,6 +52,12 @@
 //! feature; an `https` URL without either is an [`ErrorKind::Request`] error, never plain
 //! HTTP. With hyper, the connector's (hyper-util's `HttpConnector` refuses `https` URLs).
 
+// Without a backend feature the types exist, but nothing builds a source.
+#![cfg_attr(
+    not(any(feature = "reqwest", feature = "hyper-client")),
+    allow(dead_code)
+)]
+
 mod builder;
 mod driver;
 mod error;
