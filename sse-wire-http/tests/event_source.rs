@@ -482,3 +482,31 @@ async fn the_servers_retry_time_sets_the_wait_before_reconnecting() {
         }
     }
 }
+
+#[cfg(feature = "rustls")]
+#[tokio::test]
+async fn an_https_url_is_served_over_tls_and_resumed() {
+    let server = Server::start_tls(|n, _| match n {
+        0 => Reply::stream("id: 1\ndata: secret\n\n"),
+        _ => Reply::status(204, "text/event-stream"),
+    })
+    .await;
+    let ca = reqwest::Certificate::from_pem(include_bytes!("tls/ca.pem")).unwrap();
+    let client = reqwest::Client::builder()
+        .tls_certs_only([ca])
+        .build()
+        .unwrap();
+    let url = format!("https://127.0.0.1:{}/s", server.addr.port());
+    let mut events = fast().build(client.get(url)).unwrap();
+    assert_eq!(
+        take(&mut events, 4).await,
+        [
+            "open [Open]",
+            "message \"secret\" id=1 [Open]",
+            "error ended, reconnecting [Connecting]",
+            "error response NoContent, closed Failed(NoContent) [Closed]",
+        ]
+    );
+    assert_eq!(server.connects(), 2, "both requests arrived through TLS");
+    assert_eq!(server.request(1).header("last-event-id"), Some("1"));
+}

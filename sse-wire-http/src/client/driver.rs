@@ -144,7 +144,10 @@ impl Driver {
                 Some(Connection::Streaming(body)) => {
                     tokio::select! {
                         chunk = body.next() => match chunk {
-                            Some(Ok(chunk)) => self.on_chunk(&chunk),
+                            Some(Ok(chunk)) => {
+                                self.on_chunk(&chunk);
+                                continue;
+                            }
                             Some(Err(error)) => {
                                 self.client.on_disconnect(self.now());
                                 return Some(Err(self.error(ErrorKind::Body(error))));

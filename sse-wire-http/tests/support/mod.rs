@@ -8,9 +8,11 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
+use tokio_rustls::rustls;
+use tokio_rustls::TlsAcceptor;
 
 /// A request as it arrived.
 #[derive(Debug, Clone)]
@@ -98,6 +100,43 @@ impl Server {
         requests: Arc<Mutex<Vec<Recorded>>>,
         handler: Handler,
     ) -> Server {
+        Server::listen(addr, requests, handler, None).await
+    }
+
+    /// Serves HTTPS with `tests/tls/server.pem` (for 127.0.0.1, signed by `tests/tls/ca.pem`).
+    pub async fn start_tls(
+        handler: impl Fn(usize, &Recorded) -> Reply + Send + Sync + 'static,
+    ) -> Server {
+        use rustls::pki_types::pem::PemObject;
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+        let certs = CertificateDer::pem_slice_iter(include_bytes!("../tls/server.pem"))
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap();
+        let key = PrivateKeyDer::from_pem_slice(include_bytes!("../tls/server.key")).unwrap();
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(certs, key)
+            .unwrap();
+        let acceptor = TlsAcceptor::from(Arc::new(config));
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        Server::listen(
+            "127.0.0.1:0".parse().unwrap(),
+            requests,
+            Arc::new(handler),
+            Some(acceptor),
+        )
+        .await
+    }
+
+    async fn listen(
+        addr: SocketAddr,
+        requests: Arc<Mutex<Vec<Recorded>>>,
+        handler: Handler,
+        tls: Option<TlsAcceptor>,
+    ) -> Server {
         let listener = TcpListener::bind(addr).await.expect("bind");
         let addr = listener.local_addr().unwrap();
         let recorded = requests.clone();
@@ -108,7 +147,14 @@ impl Server {
                     continue;
                 };
                 let (recorded, handler) = (recorded.clone(), handler.clone());
-                connections.spawn(serve(socket, recorded, handler));
+                match tls.clone() {
+                    None => connections.spawn(serve(socket, recorded, handler)),
+                    Some(acceptor) => connections.spawn(async move {
+                        if let Ok(socket) = acceptor.accept(socket).await {
+                            serve(socket, recorded, handler).await;
+                        }
+                    }),
+                };
             }
         });
         Server {
@@ -139,7 +185,11 @@ impl Server {
     }
 }
 
-async fn serve(mut socket: TcpStream, recorded: Arc<Mutex<Vec<Recorded>>>, handler: Handler) {
+async fn serve(
+    mut socket: impl AsyncRead + AsyncWrite + Unpin,
+    recorded: Arc<Mutex<Vec<Recorded>>>,
+    handler: Handler,
+) {
     let Some(request) = read_request(&mut socket).await else {
         return;
     };
@@ -175,7 +225,7 @@ async fn serve(mut socket: TcpStream, recorded: Arc<Mutex<Vec<Recorded>>>, handl
 }
 
 /// Reads a request head and its `Content-Length` body.
-pub async fn read_request(socket: &mut TcpStream) -> Option<Recorded> {
+pub async fn read_request(socket: &mut (impl AsyncRead + Unpin)) -> Option<Recorded> {
     let mut buf = Vec::new();
     let head_end = loop {
         let mut chunk = [0u8; 1024];
