@@ -60,6 +60,17 @@ fn describe(item: Option<Result<Event, Error>>) -> String {
     }
 }
 
+/// Every item until the stream ends, described; at most `max` (a source that never ends
+/// fails the test instead of looping forever).
+async fn drain(events: &mut EventSource, max: usize) -> Vec<String> {
+    let mut got = Vec::new();
+    while let Some(item) = next(events).await {
+        got.push(describe(Some(item)));
+        assert!(got.len() <= max, "the stream did not end: {got:?}");
+    }
+    got
+}
+
 /// The next `n` items, each with the `readyState` right after it.
 async fn take(events: &mut EventSource, n: usize) -> Vec<String> {
     let mut got = Vec::new();
@@ -238,10 +249,7 @@ async fn comments_count_as_life_and_are_reported_only_on_request() {
             .comments(report)
             .build(reqwest::Client::new().get(server.url("/s")))
             .unwrap();
-        let mut got = Vec::new();
-        while let Some(item) = next(&mut events).await {
-            got.push(describe(Some(item)));
-        }
+        let got = drain(&mut events, 100).await;
         let mut expected = vec!["open".to_string()];
         if report {
             expected.extend((0..PINGS).map(|_| "comment \"ping\"".to_string()));
@@ -320,7 +328,7 @@ async fn a_post_with_body_and_headers_arrives_and_is_sent_again_on_reconnect() {
         .header("last-event-id", "3")
         .body(r#"{"stream":true}"#);
     let mut events = fast().build(request).unwrap();
-    while next(&mut events).await.is_some() {}
+    assert_eq!(drain(&mut events, 10).await.len(), 4);
     assert_eq!(server.connects(), 2);
     for (n, id) in [(0, "3"), (1, "9")] {
         let request = server.request(n);
@@ -342,10 +350,7 @@ async fn the_attempt_cap_closes_the_source_after_that_many_reconnects() {
         .max_attempts(3)
         .build(reqwest::Client::new().get(server.url("/s")))
         .unwrap();
-    let mut got = Vec::new();
-    while let Some(item) = next(&mut events).await {
-        got.push(describe(Some(item)));
-    }
+    let got = drain(&mut events, 100).await;
     let mut expected = Vec::new();
     for _ in 0..3 {
         expected.push("open".to_string());

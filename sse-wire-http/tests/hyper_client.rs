@@ -36,6 +36,7 @@ async fn hyper_backend_posts_resumes_after_a_drop_and_stops_at_204() {
         .build_hyper(client, request);
     let mut got = Vec::new();
     while let Some(item) = tokio::time::timeout(BOUND, events.next()).await.unwrap() {
+        assert!(got.len() < 100, "the stream did not end: {got:?}");
         got.push(match item {
             Ok(Event::Open) => "open".to_string(),
             Ok(Event::Message(m)) => {

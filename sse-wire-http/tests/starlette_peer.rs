@@ -84,7 +84,10 @@ async fn starlette_ticks_with_pings_outlive_the_idle_timeout_and_resume_across_s
         .get(format!("{url}/ticks"))
         .unwrap();
     let (mut ids, mut opens, mut pings, mut ends) = (Vec::new(), 0, 0, 0);
+    let mut items = 0;
     while (ids.len() as u64) < N {
+        items += 1;
+        assert!(items < 10_000, "{N} ticks never came: {ids:?}");
         match next(&mut events).await.expect("the source stays open") {
             Ok(Event::Open) => opens += 1,
             Ok(Event::Comment(text)) => pings += u64::from(text.starts_with("ping - ")),
@@ -133,7 +136,10 @@ async fn llm_answer(url: &str, cut: bool) -> Result<String, String> {
         .build(request)
         .unwrap();
     let mut answer = String::new();
-    while let Some(item) = next(&mut events).await {
+    for _ in 0..1_000 {
+        let Some(item) = next(&mut events).await else {
+            return Err("ended without an error".into());
+        };
         let Event::Message(message) = item.map_err(|e| e.to_string())? else {
             continue;
         };
@@ -143,7 +149,7 @@ async fn llm_answer(url: &str, cut: bool) -> Result<String, String> {
         let chunk: serde_json::Value = serde_json::from_str(message.data()).unwrap();
         answer.push_str(chunk["choices"][0]["delta"]["content"].as_str().unwrap());
     }
-    Err("ended without an error".into())
+    Err("the stream did not end".into())
 }
 
 #[tokio::test]
