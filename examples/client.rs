@@ -1,6 +1,6 @@
-//! A reconnecting SSE client: hyper 1.x on tokio, driven by the crate's sans-IO
-//! `client::Client` (reconnection time, backoff with jitter, `Last-Event-ID`, idle timeout).
-//! Prints each event as a JSON line, like `sse2json`.
+//! A reconnecting SSE client: `sse_wire_http::client::EventSource` over reqwest (reconnection
+//! time, backoff with jitter, `Last-Event-ID`, idle timeout; `https` with rustls). Prints each
+//! event as a JSON line, like `sse2json`.
 //!
 //! ```text
 //! cargo run --example client -- URL [--idle-timeout-ms N] [--max-events N]

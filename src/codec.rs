@@ -3,11 +3,11 @@
 //!
 //! ```
 //! use futures::StreamExt;
-//! use sse_wire::{codec::SseCodec, Item};
+//! use sse_wire::{codec::{CodecError, SseCodec}, Item};
 //! use tokio_util::codec::FramedRead;
 //!
 //! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-//! let body: &[u8] = b": hi\ndata: one\n\ndata: two\n\ndata: cut off";
+//! let body: &[u8] = b": hi\ndata: one\n\ndata: two\n\n: bye\n";
 //! let mut frames = FramedRead::new(body, SseCodec::new());
 //! let mut data = Vec::new();
 //! while let Some(item) = frames.next().await {
@@ -15,8 +15,15 @@
 //!         data.push(event.data().clone());
 //!     }
 //! }
-//! assert_eq!(data, ["one", "two"]); // the unfinished last event is discarded, not an error
-//! # Ok::<(), sse_wire::codec::CodecError>(())
+//! assert_eq!(data, ["one", "two"]);
+//!
+//! // Cut off in the middle of an event: it is discarded, and the reader is told.
+//! let body: &[u8] = b"data: one\n\ndata: cut o";
+//! let mut frames = FramedRead::new(body, SseCodec::new());
+//! assert!(matches!(frames.next().await, Some(Ok(Item::Event(_)))));
+//! assert!(matches!(frames.next().await, Some(Err(CodecError::Truncated))));
+//! assert!(frames.next().await.is_none());
+//! # Ok::<(), CodecError>(())
 //! # }).unwrap();
 //! ```
 //!
@@ -51,7 +58,9 @@ use crate::{BytesDecoder, Comment, DecodeError, Event, EventRef, Item, Limits};
 /// Since it encodes more than one item type, a `FramedWrite` method that takes no item
 /// needs the type named: `SinkExt::<EventRef<'_>>::close(&mut sink)`.
 ///
-/// At end of input an unfinished event is discarded, as the spec requires: never an error.
+/// At end of input an unfinished event is discarded, as the spec requires, and reported as
+/// [`CodecError::Truncated`] (as `tokio_util`'s default `decode_eof` reports bytes left on
+/// the stream), so a body cut off mid-event is told from one that ended between events.
 /// A [`Limits`] violation is returned as [`CodecError::Decode`]; `FramedRead` ends the stream
 /// after any error (use [`BytesDecoder`] directly to skip the event and go on).
 #[derive(Debug, Clone, Default)]
@@ -97,9 +106,14 @@ impl tokio_util::codec::Decoder for SseCodec {
         if let Some(item) = self.decoder.decode(src)? {
             return Ok(Some(item));
         }
-        // End of stream: the unfinished event is discarded.
+        // End of stream: the unfinished event (a partial line, or fields without their
+        // blank line) is discarded, and reported.
+        let truncated = !src.is_empty() || self.decoder.is_mid_event();
         src.clear();
         self.decoder.finish();
+        if truncated {
+            return Err(CodecError::Truncated);
+        }
         Ok(None)
     }
 }
@@ -138,6 +152,8 @@ pub enum CodecError {
     Decode(DecodeError),
     /// The underlying reader failed.
     Io(io::Error),
+    /// The input ended in the middle of an event, which was discarded.
+    Truncated,
 }
 
 impl fmt::Display for CodecError {
@@ -145,6 +161,9 @@ impl fmt::Display for CodecError {
         match self {
             CodecError::Decode(error) => error.fmt(f),
             CodecError::Io(error) => write!(f, "reading the event stream: {error}"),
+            CodecError::Truncated => {
+                f.write_str("the event stream ended in the middle of an event")
+            }
         }
     }
 }
@@ -154,6 +173,7 @@ impl std::error::Error for CodecError {
         match self {
             CodecError::Decode(error) => Some(error),
             CodecError::Io(error) => Some(error),
+            CodecError::Truncated => None,
         }
     }
 }

@@ -21,8 +21,23 @@ use futures_core::Stream;
 use crate::{DecodeError, Decoder, Event};
 
 /// Decodes a stream of byte chunks (`Bytes`, `Vec<u8>`, `&[u8]`, anything `AsRef<[u8]>`) into
-/// [`Event`]s with the owned [`Decoder`]. When the inner stream ends, an unfinished event is
-/// discarded, as the spec requires.
+/// [`Event`]s with the owned [`Decoder`].
+///
+/// When the inner stream ends between events, this stream ends. When it ends in the middle of
+/// an event (see [`Decoder::is_mid_event`]), the unfinished event is discarded, as the spec
+/// requires, and the last item is [`StreamError::Truncated`]: a body cut off mid-answer is
+/// not mistaken for a finished one.
+///
+/// ```
+/// use futures::{executor::block_on, stream, StreamExt};
+/// use sse_wire::stream::{EventStream, StreamError};
+///
+/// let chunks = stream::iter([Ok::<_, std::io::Error>(&b"data: one\n\ndata: cut o"[..])]);
+/// let items: Vec<_> = block_on(EventStream::new(chunks).collect());
+/// assert_eq!(items[0].as_ref().unwrap().data(), "one");
+/// assert!(matches!(items[1], Err(StreamError::Truncated)));
+/// assert_eq!(items.len(), 2);
+/// ```
 ///
 /// The inner stream must be `Unpin`; pin a `!Unpin` one with `Box::pin` first. Comments and
 /// `retry` are applied to the decoder's state (see [`EventStream::decoder`]) but not yielded.
@@ -85,8 +100,12 @@ where
                 }
                 Some(Err(error)) => return Poll::Ready(Some(Err(StreamError::Transport(error)))),
                 None => {
+                    let truncated = this.decoder.is_mid_event();
                     this.decoder.finish();
                     this.done = true;
+                    if truncated {
+                        return Poll::Ready(Some(Err(StreamError::Truncated)));
+                    }
                 }
             }
         }
@@ -101,6 +120,8 @@ pub enum StreamError<E> {
     Decode(DecodeError),
     /// The inner stream yielded an error.
     Transport(E),
+    /// The inner stream ended in the middle of an event, which was discarded; the last item.
+    Truncated,
 }
 
 impl<E: fmt::Display> fmt::Display for StreamError<E> {
@@ -108,6 +129,7 @@ impl<E: fmt::Display> fmt::Display for StreamError<E> {
         match self {
             StreamError::Decode(error) => error.fmt(f),
             StreamError::Transport(error) => write!(f, "reading the event stream: {error}"),
+            StreamError::Truncated => f.write_str(TRUNCATED),
         }
     }
 }
@@ -117,6 +139,10 @@ impl<E: core::error::Error + 'static> core::error::Error for StreamError<E> {
         match self {
             StreamError::Decode(error) => Some(error),
             StreamError::Transport(error) => Some(error),
+            StreamError::Truncated => None,
         }
     }
 }
+
+/// The message of [`StreamError::Truncated`].
+pub(crate) const TRUNCATED: &str = "the event stream ended in the middle of an event";

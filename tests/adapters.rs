@@ -23,11 +23,12 @@ fn to_observed(event_type: &str, data: &str, id: &str) -> Observed {
     }
 }
 
-/// Writes `stream` through a pipe in pieces of `piece` bytes while `FramedRead` decodes.
+/// Writes `stream` through a pipe in pieces of `piece` bytes while `FramedRead` decodes;
+/// returns the items and whether the input ended mid-event (the last result an error).
 async fn codec_items(
     stream: &'static [u8],
     piece: usize,
-) -> Vec<Item<sse_wire::Event<bytes::Bytes>, bytes::Bytes>> {
+) -> (Vec<Item<sse_wire::Event<bytes::Bytes>, bytes::Bytes>>, bool) {
     let (mut writer, reader) = tokio::io::duplex(16);
     let writing = tokio::spawn(async move {
         for chunk in stream.chunks(piece) {
@@ -38,18 +39,26 @@ async fn codec_items(
     });
     let mut frames = FramedRead::new(reader, SseCodec::new());
     let mut items = Vec::new();
+    let mut truncated = false;
     while let Some(item) = frames.next().await {
-        items.push(item.expect("no limits exceeded"));
+        match item {
+            Err(sse_wire::codec::CodecError::Truncated) => truncated = true,
+            item => {
+                assert!(!truncated, "Truncated is the last item");
+                items.push(item.expect("no limits exceeded"));
+            }
+        }
     }
     writing.await.unwrap();
-    items
+    (items, truncated)
 }
 
 #[tokio::test]
 async fn codec_yields_events_comments_and_retry_in_order_for_any_chunking() {
     let expected = reference::decode(STREAM);
     for piece in [1, 2, 3, 5, 8, STREAM.len()] {
-        let items = codec_items(STREAM, piece).await;
+        let (items, truncated) = codec_items(STREAM, piece).await;
+        assert!(truncated, "STREAM ends mid-event");
         let observed: Vec<Observed> = items
             .into_iter()
             .map(|item| match item {
@@ -70,13 +79,96 @@ async fn codec_yields_events_comments_and_retry_in_order_for_any_chunking() {
 }
 
 #[tokio::test]
-async fn codec_discards_the_unfinished_event_at_eof_without_error() {
-    let items = codec_items(b"data: done\n\ndata: half", 4).await;
+async fn codec_discards_the_unfinished_event_at_eof_and_reports_it() {
+    let (items, truncated) = codec_items(b"data: done\n\ndata: half", 4).await;
     assert_eq!(items.len(), 1);
     let Item::Event(event) = &items[0] else {
         panic!("an event")
     };
     assert_eq!(event.data(), "done");
+    assert!(truncated);
+}
+
+/// Streams that end between events (nothing the blank line would fire or set is pending, no
+/// partial line) and streams that end mid-event, each with what the spec dispatches first.
+const ENDINGS: &[(&[u8], bool)] = &[
+    (b"", false),
+    (b"data: a\n\n", false),
+    (b"data: a\r\n\r\n", false),
+    (b"data: a\r\r", false),
+    (b"data: a\n\n: ping\n", false),
+    (b"data: a\n\n:\n", false),
+    (b"data: a\n\nretry: 5\n", false),
+    (b"data: a\n\nevent: x\n", false),
+    (b"data: a\n\nfoo: bar\n", false),
+    (b"id: 1\n\n", false),
+    (b"\xEF\xBB\xBFdata: a\n\n", false),
+    (b"data: a\n", true),
+    (b"data: a\r", true),
+    (b"data: a\r\n", true),
+    (b"data: a", true),
+    (b"data", true),
+    (b"data: a\n\ndata: b\nid: 2\n", true),
+    (b"data: a\n\nid: 2\n", true),
+    (b"data: a\n\nid:\n", true),
+    (b"data: a\n\nid", true),
+    (b"data: a\n\n: pi", true),
+    (b"data: a\n\nevent: x\ndata: b\n", true),
+    (b"data: a\n\nretry: 5", true),
+    (b"\xEF\xBB", true),
+];
+
+#[test]
+fn event_stream_tells_a_stream_cut_mid_event_from_one_ended_between_events_at_every_split() {
+    for &(stream_bytes, mid_event) in ENDINGS {
+        let expected = observed_events(stream_bytes);
+        for cut in 0..=stream_bytes.len() {
+            let chunks = stream::iter([
+                Ok::<_, std::io::Error>(stream_bytes[..cut].to_vec()),
+                Ok(stream_bytes[cut..].to_vec()),
+            ]);
+            let results: Vec<_> = block_on(EventStream::new(chunks).collect());
+            let truncated = matches!(results.last(), Some(Err(StreamError::Truncated)));
+            let what = format!("{:?} cut at {cut}", stream_bytes.escape_ascii().to_string());
+            assert_eq!(truncated, mid_event, "{what}");
+            let events = &results[..results.len() - usize::from(truncated)];
+            let got: Vec<Observed> = events
+                .iter()
+                .map(|e| {
+                    let e = e.as_ref().expect("only the last item is an error");
+                    to_observed(e.event_type(), e.data(), e.last_event_id())
+                })
+                .collect();
+            assert_eq!(got, expected, "{what}: the partial event is discarded");
+        }
+    }
+}
+
+#[tokio::test]
+async fn codec_tells_a_stream_cut_mid_event_from_one_ended_between_events() {
+    for &(stream_bytes, mid_event) in ENDINGS {
+        let expected = observed_events(stream_bytes);
+        for piece in [1, 2, 5, stream_bytes.len().max(1)] {
+            let (items, truncated) = codec_items(stream_bytes, piece).await;
+            let what = format!(
+                "{:?} in pieces of {piece}",
+                stream_bytes.escape_ascii().to_string()
+            );
+            assert_eq!(truncated, mid_event, "{what}");
+            let got: Vec<Observed> = items
+                .into_iter()
+                .filter_map(|item| match item {
+                    Item::Event(event) => Some(to_observed(
+                        event.event_type(),
+                        std::str::from_utf8(event.data()).unwrap(),
+                        event.last_event_id(),
+                    )),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(got, expected, "{what}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -107,7 +199,12 @@ fn event_stream_matches_the_reference_at_every_split() {
         let got: Vec<Observed> = block_on(async {
             let mut got = Vec::new();
             while let Some(event) = events.next().await {
-                let event = event.unwrap();
+                // STREAM ends mid-event: the last item says so.
+                let Ok(event) = event else {
+                    assert!(matches!(event, Err(StreamError::Truncated)));
+                    assert!(events.next().await.is_none());
+                    break;
+                };
                 got.push(to_observed(
                     event.event_type(),
                     event.data(),
@@ -130,7 +227,9 @@ fn event_stream_takes_bytes_and_byte_slices_one_byte_at_a_time() {
             .chunks(1)
             .map(|c| Ok::<_, std::io::Error>(bytes::Bytes::copy_from_slice(c))),
     );
-    let got: Vec<Observed> = block_on(EventStream::new(chunks).collect::<Vec<_>>())
+    let mut results = block_on(EventStream::new(chunks).collect::<Vec<_>>());
+    assert!(matches!(results.pop(), Some(Err(StreamError::Truncated))));
+    let got: Vec<Observed> = results
         .into_iter()
         .map(|e| {
             let e = e.unwrap();
@@ -273,11 +372,15 @@ fn event_stream_takes_vec_chunks_and_ends_with_the_inner_stream() {
     let got: Vec<String> = block_on(async {
         let mut got = Vec::new();
         while let Some(event) = events.next().await {
-            got.push(event.unwrap().data().to_string());
+            match event {
+                Ok(event) => got.push(event.data().to_string()),
+                Err(StreamError::Truncated) => got.push("<truncated>".to_string()),
+                Err(error) => panic!("{error}"),
+            }
         }
         got
     });
-    assert_eq!(got, ["a", "b"]);
+    assert_eq!(got, ["a", "b", "<truncated>"]);
     assert_eq!(events.decoder().last_event_id(), "3");
     // Polling again after the end stays at the end.
     assert!(block_on(events.next()).is_none());

@@ -78,6 +78,14 @@ impl BytesDecoder {
         self.interpreter.reconnection_time()
     }
 
+    /// Whether the lines decoded so far leave an event unfinished (`data` or `id` fields
+    /// without their blank line): see
+    /// [`Decoder::is_mid_event`](crate::Decoder::is_mid_event). Bytes left in your buffer
+    /// are a line not terminated yet: the stream is cut off mid-event then too.
+    pub fn is_mid_event(&self) -> bool {
+        self.interpreter.in_event()
+    }
+
     /// The stream ended: see [`Decoder::finish`](crate::Decoder::finish). Clear your buffer too.
     pub fn finish(&mut self) {
         self.interpreter.end_stream();

@@ -191,6 +191,14 @@ impl Interpreter {
         (self.flags & HAS_RETRY != 0).then_some(self.reconnection_time)
     }
 
+    /// Whether the block's blank line would do something (fire its `data`, or make its `id`
+    /// the last event ID) or a `data` line is being streamed: ending the stream now would
+    /// discard an unfinished event. (`event` alone fires nothing; comments, `retry` and
+    /// ignored fields start no event.)
+    pub(crate) fn in_event(&self) -> bool {
+        self.flags & (HAS_DATA | ID_SET | IN_DATA) != 0
+    }
+
     /// The stream ended: drop the unfinished event and expect a new stream, keeping what the
     /// spec keeps across reconnections (last event ID, reconnection time).
     pub(crate) fn end_stream(&mut self) {

@@ -86,6 +86,26 @@ impl Decoder {
         self.interpreter.reconnection_time()
     }
 
+    /// Whether the input so far ends inside an event: a line not terminated yet is held (by
+    /// [`Decoder::feed`]), or `data` or `id` fields arrived without the blank line that dispatches
+    /// them. If the stream ends now, that event is lost (the spec discards it): the
+    /// body was cut off mid-event, not ended between events. (An `event` field alone fires nothing;
+    /// comments, `retry` and ignored fields start no event.) With [`Decoder::decode`], bytes you still hold unconsumed are a
+    /// line not terminated yet too.
+    ///
+    /// ```
+    /// use sse_wire::Decoder;
+    ///
+    /// let mut decoder = Decoder::new();
+    /// assert_eq!(decoder.feed(b"data: done\n\n: ping\n").count(), 1);
+    /// assert!(!decoder.is_mid_event()); // ended between events
+    /// assert_eq!(decoder.feed(b"data: half").count(), 0);
+    /// assert!(decoder.is_mid_event()); // cut off: the event would be lost
+    /// ```
+    pub fn is_mid_event(&self) -> bool {
+        self.interpreter.in_event() || self.buf.len() > self.data_len as usize
+    }
+
     /// The stream ended (the connection closed): the unfinished event is discarded, as the spec
     /// requires, and the decoder expects a new stream (a BOM is stripped again). The last event
     /// ID and the reconnection time are kept, as an `EventSource` keeps them across reconnects.

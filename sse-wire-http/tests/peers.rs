@@ -184,9 +184,11 @@ async fn the_eventsource_npm_package_reads_every_event_once_across_its_own_recon
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn httpx_sse_reads_every_event_once_resuming_with_the_last_id() {
+    // The same interpreter as the sse-starlette peer's (`.ci/run` installs both in one venv).
+    let program = std::env::var("SSE_WIRE_PEER_PYTHON").unwrap_or_else(|_| "python3".into());
     let Some(python) = peer_or_skip(
         "python3 with httpx-sse",
-        "python3",
+        &program,
         &["-c", "import httpx, httpx_sse"],
     ) else {
         return;
