@@ -32,6 +32,16 @@
 //!   idle timeout) as a state machine you drive with your own clock and HTTP stack.
 //! - [`server`]: keep-alive scheduling and a bounded replay buffer for `Last-Event-ID`.
 //!
+//! Which to reach for:
+//!
+//! - **Decode a body** you hold, or a `Stream` of chunks: [`Decoder`], `stream::EventStream`.
+//! - **Reconnect like a browser** or **serve** SSE over HTTP (keep-alive, `Last-Event-ID`
+//!   resume, a broadcast channel): the companion crate
+//!   [`sse-wire-http`](https://docs.rs/sse-wire-http) (tokio; reqwest, hyper, axum), built on
+//!   [`client::Client`] and [`server`]; or drive those sans-IO pieces yourself.
+//! - **Embed** without an allocator in a fixed buffer: [`EventDecoder`], [`FragmentDecoder`],
+//!   [`encode_to_slice`].
+//!
 //! ## Decoder tiers
 //!
 //! All decoders share one line scanner (`memchr2` over CR and LF) and one contract: give

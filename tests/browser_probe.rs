@@ -48,7 +48,10 @@ const PROBES: &[(&str, &[u8])] = &[
     ("retry: 100", b"retry: 100\ndata: a\n\n"),
     ("retry: (empty)", b"retry:\ndata: a\n\n"),
     ("retry: 4294968296", b"retry: 4294968296\ndata: a\n\n"),
-    ("retry: 99999999999999999999", b"retry: 99999999999999999999\ndata: a\n\n"),
+    (
+        "retry: 99999999999999999999",
+        b"retry: 99999999999999999999\ndata: a\n\n",
+    ),
     ("retry: +1500", b"retry: +1500\ndata: a\n\n"),
     ("retry: ' 1500 '", b"retry:  1500 \ndata: a\n\n"),
     ("no retry (the default)", b"data: a\n\n"),
