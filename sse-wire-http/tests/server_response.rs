@@ -225,3 +225,43 @@ async fn axum_sse_is_into_response_and_last_event_id_an_extractor() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_burst_already_waiting_is_one_frame_in_order_and_a_lag_after_it_still_cuts() {
+    use futures::FutureExt;
+    use sse_wire_http::server::{Channel, ChannelConfig};
+
+    let room = Channel::with_config(ChannelConfig::new().epoch("e").queue(4));
+    let live = room.subscribe(None).unwrap();
+    let mut body = std::pin::pin!(Sse::new(live).retry(Duration::from_secs(1)).into_body());
+    for n in 1..=3 {
+        room.publish(Event::new().data(n.to_string())).unwrap();
+    }
+    let mut frames = Vec::new();
+    while let Some(frame) = body.frame().now_or_never() {
+        frames.push(frame.unwrap().unwrap().into_data().unwrap());
+    }
+    assert_eq!(
+        frames,
+        [Bytes::from_static(
+            b"retry: 1000\n\nid: e-1\ndata: 1\n\nid: e-2\ndata: 2\n\nid: e-3\ndata: 3\n\n"
+        )],
+        "the prelude and the three waiting events in one frame"
+    );
+
+    // A resuming subscriber: one replayed event, then its live queue overflows (lags).
+    let resumed = room.subscribe(Some("e-2")).unwrap();
+    let mut body = std::pin::pin!(Sse::new(resumed).into_body());
+    for n in 4..=8 {
+        room.publish(Event::new().data(n.to_string())).unwrap();
+    }
+    let frame = body.frame().await.unwrap().unwrap().into_data().unwrap();
+    assert_eq!(
+        frame,
+        &b"id: e-3\ndata: 3\n\n"[..],
+        "what came before the lag"
+    );
+    let error = body.frame().await.unwrap().unwrap_err();
+    assert!(error.to_string().contains("behind"), "{error}");
+    assert!(body.frame().await.is_none(), "cut after the lag");
+}

@@ -5,7 +5,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use futures_core::Stream;
 use http::header::{HeaderName, HeaderValue, CACHE_CONTROL, CONTENT_TYPE};
 use http::{HeaderMap, Response};
@@ -149,6 +149,7 @@ impl<S> Sse<S> {
             stream: self.stream,
             prelude,
             keep_alive: self.keep_alive.map(|k| Timer::new(&k)),
+            error: None,
             done: false,
         }
     }
@@ -241,16 +242,69 @@ fn deadline(start: Instant, schedule: &sse_wire::server::KeepAlive) -> Instant {
         .unwrap_or_else(|| start + far)
 }
 
+/// The most a body gathers into one frame from events that are already waiting (a burst).
+const BATCH_BYTES: usize = 64 << 10;
+
 pin_project_lite::pin_project! {
     /// The body of an [`Sse`] response: an `http_body::Body` whose frames are the encoded
-    /// events (one frame each, shared `Bytes`) and keep-alive comments.
+    /// events and keep-alive comments.
+    ///
+    /// **A burst is one frame.** Every event the stream has ready when the body is polled
+    /// (up to 64 KiB) goes into one frame, in order: an event alone is its shared `Bytes`
+    /// as is; several are copied into one buffer. The server then writes a burst to each
+    /// subscriber with one chunk and one system call, instead of one per event.
     #[derive(Debug)]
     pub struct SseBody<S> {
         #[pin]
         stream: S,
         prelude: Option<Bytes>,
         keep_alive: Option<Timer>,
+        // The error that ended the stream after a batch, for the next poll.
+        error: Option<BoxError>,
         done: bool,
+    }
+}
+
+/// The frame being gathered: one `Bytes` as is, or several copied together.
+#[derive(Default)]
+enum Batch {
+    #[default]
+    Empty,
+    One(Bytes),
+    Many(BytesMut),
+}
+
+impl Batch {
+    fn push(&mut self, bytes: Bytes) {
+        *self = match std::mem::take(self) {
+            Batch::Empty => Batch::One(bytes),
+            Batch::One(first) => {
+                let mut many = BytesMut::with_capacity(first.len() + bytes.len());
+                many.extend_from_slice(&first);
+                many.extend_from_slice(&bytes);
+                Batch::Many(many)
+            }
+            Batch::Many(mut many) => {
+                many.extend_from_slice(&bytes);
+                Batch::Many(many)
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Batch::Empty => 0,
+            Batch::One(bytes) => bytes.len(),
+            Batch::Many(many) => many.len(),
+        }
+    }
+
+    fn into_frame(self) -> Option<Frame<Bytes>> {
+        match self {
+            Batch::Empty => None,
+            Batch::One(bytes) => Some(Frame::data(bytes)),
+            Batch::Many(many) => Some(Frame::data(many.freeze())),
+        }
     }
 }
 
@@ -267,46 +321,62 @@ where
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
-        let this = self.project();
-        if let Some(prelude) = this.prelude.take() {
-            if let Some(timer) = this.keep_alive {
-                timer.on_write();
-            }
-            return Poll::Ready(Some(Ok(Frame::data(prelude))));
+        let mut this = self.project();
+        if let Some(error) = this.error.take() {
+            return Poll::Ready(Some(Err(error)));
         }
         if *this.done {
             return Poll::Ready(None);
         }
-        match this.stream.poll_next(cx) {
-            Poll::Ready(Some(Ok(item))) => match item.into_encoded() {
-                Ok(encoded) => {
-                    if let Some(timer) = this.keep_alive {
-                        timer.on_write();
+        let mut batch = Batch::default();
+        if let Some(prelude) = this.prelude.take() {
+            batch.push(prelude);
+        }
+        // Everything ready, in order, until the stream waits, ends or fails, or the batch is full.
+        let pending = loop {
+            if batch.len() >= BATCH_BYTES {
+                break false;
+            }
+            let failed: BoxError = match this.stream.as_mut().poll_next(cx) {
+                Poll::Ready(Some(Ok(item))) => match item.into_encoded() {
+                    Ok(encoded) => {
+                        batch.push(encoded.into_bytes());
+                        continue;
                     }
-                    Poll::Ready(Some(Ok(Frame::data(encoded.into_bytes()))))
-                }
-                Err(e) => {
+                    Err(e) => Box::new(e),
+                },
+                Poll::Ready(Some(Err(e))) => e.into(),
+                Poll::Ready(None) => {
                     *this.done = true;
-                    Poll::Ready(Some(Err(Box::new(e))))
+                    break false;
                 }
-            },
-            Poll::Ready(Some(Err(e))) => {
-                *this.done = true;
-                Poll::Ready(Some(Err(e.into())))
+                Poll::Pending => break true,
+            };
+            *this.done = true;
+            if batch.len() == 0 {
+                return Poll::Ready(Some(Err(failed)));
             }
-            Poll::Ready(None) => {
-                *this.done = true;
-                Poll::Ready(None)
+            // The events before the error go out first; the error on the next poll.
+            *this.error = Some(failed);
+            break false;
+        };
+        if let Some(frame) = batch.into_frame() {
+            if let Some(timer) = this.keep_alive {
+                timer.on_write();
             }
-            Poll::Pending => match this.keep_alive {
-                Some(timer) => timer.poll(cx).map(|comment| Some(Ok(Frame::data(comment)))),
-                None => Poll::Pending,
-            },
+            return Poll::Ready(Some(Ok(frame)));
+        }
+        if !pending {
+            return Poll::Ready(None);
+        }
+        match this.keep_alive {
+            Some(timer) => timer.poll(cx).map(|comment| Some(Ok(Frame::data(comment)))),
+            None => Poll::Pending,
         }
     }
 
     fn is_end_stream(&self) -> bool {
-        self.done && self.prelude.is_none()
+        self.done && self.prelude.is_none() && self.error.is_none()
     }
 
     fn size_hint(&self) -> SizeHint {
