@@ -42,3 +42,20 @@ impl fmt::Display for DecodeError {
 }
 
 impl core::error::Error for DecodeError {}
+
+/// A caller's buffer is shorter than what was to be written into it: a block's joined data
+/// ([`RawEvent::copy_data_to`](crate::RawEvent::copy_data_to)), an encoded event or comment
+/// (`encode_to_slice`). Nothing was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BufferTooSmall {
+    /// How many bytes are needed.
+    pub needed: usize,
+}
+
+impl fmt::Display for BufferTooSmall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "buffer too small: {} bytes needed", self.needed)
+    }
+}
+
+impl core::error::Error for BufferTooSmall {}

@@ -101,14 +101,14 @@ pub mod server;
 pub mod stream;
 
 pub use decode::{
-    BufferTooSmall, Comments, DataLines, Decoded, EventDecoder, Fragment, FragmentDecoder, Item,
-    Limits, Line, LineDecoder, RawEvent, Status,
+    Comments, DataLines, Decoded, EventDecoder, Fragment, FragmentDecoder, Item, Limits, Line,
+    LineDecoder, RawEvent, Status,
 };
 pub use encode::{
     encode_to_slice, encoded_len, Comment, EncodeError, EventId, EventRef, EventType, EventWriter,
     WriteResult,
 };
-pub use error::DecodeError;
+pub use error::{BufferTooSmall, DecodeError};
 
 #[cfg(feature = "alloc")]
 pub use encode::encode_to_vec;

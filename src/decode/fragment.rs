@@ -1,7 +1,7 @@
 //! The streaming line tier: `data` values in pieces as they arrive, so a data line longer
 //! than your buffer (or than all your RAM) never has to be held anywhere.
 
-use super::line::{data_value_at, Line};
+use super::field::{data_value_at, Line};
 use super::scan::{LineScanner, Scan};
 use crate::{DecodeError, Decoded, Limits, Status};
 

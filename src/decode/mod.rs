@@ -17,11 +17,13 @@
 //! On an error (a [`Limits`] violation) nothing is reported consumed: call again with the same
 //! input (plus anything you appended) and decoding resumes after the offending line or event.
 
-mod event;
+mod block;
+mod field;
 mod fragment;
 mod limits;
 mod line;
 mod line_end;
+mod raw_event;
 mod scan;
 
 #[cfg(test)]
@@ -30,20 +32,31 @@ mod linear_tests;
 #[cfg(feature = "alloc")]
 mod dispatch;
 #[cfg(feature = "alloc")]
+mod event;
+#[cfg(feature = "alloc")]
+mod feed;
+#[cfg(feature = "alloc")]
 mod owned;
+#[cfg(feature = "alloc")]
+mod streamed;
 
 #[cfg(feature = "bytes")]
 mod bytes;
 
-pub use event::{BufferTooSmall, Comments, DataLines, EventDecoder, RawEvent};
+pub use crate::error::BufferTooSmall;
+pub use block::EventDecoder;
+pub use field::Line;
 pub use fragment::{Fragment, FragmentDecoder};
 pub use limits::Limits;
-pub use line::{Line, LineDecoder};
+pub use line::LineDecoder;
+pub use raw_event::{Comments, DataLines, RawEvent};
 
 #[cfg(feature = "alloc")]
-pub use dispatch::Event;
+pub use event::Event;
 #[cfg(feature = "alloc")]
-pub use owned::{Decoder, Feed};
+pub use feed::Feed;
+#[cfg(feature = "alloc")]
+pub use owned::Decoder;
 
 #[cfg(feature = "bytes")]
 pub use self::bytes::BytesDecoder;
