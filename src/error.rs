@@ -23,6 +23,14 @@ pub enum DecodeError {
         /// The configured [`Limits::max_event_len`](crate::Limits::max_event_len).
         limit: usize,
     },
+    /// An `id` value was longer than `limit` bytes, so the last event ID could not be kept
+    /// (only tiers with a bounded ID store: see
+    /// [`Limits::with_max_id_len`](crate::Limits::with_max_id_len)). The block holding it was
+    /// dropped whole: it fired nothing and changed no stream state.
+    IdTooLong {
+        /// The effective ID limit.
+        limit: usize,
+    },
 }
 
 impl fmt::Display for DecodeError {
@@ -36,6 +44,9 @@ impl fmt::Display for DecodeError {
             }
             DecodeError::EventTooLong { limit } => {
                 write!(f, "event longer than the limit of {limit} bytes")
+            }
+            DecodeError::IdTooLong { limit } => {
+                write!(f, "event ID longer than the limit of {limit} bytes")
             }
         }
     }

@@ -52,6 +52,34 @@ fn event_tier_never_allocates_whatever_the_chunking() {
     assert_eq!(allocations, 0);
 }
 
+#[test]
+fn block_tier_with_its_stream_state_never_allocates() {
+    let input = stream(chat);
+    let mut buffer = Vec::with_capacity(input.len());
+    let mut decoder = sse_wire::decode::BlockDecoder::new();
+    let (mut fired, mut id_bytes) = (0, 0);
+    let allocations = allocations_during(|| {
+        for chunk in input.chunks(4096) {
+            buffer.extend_from_slice(chunk);
+            let mut start = 0;
+            while let Ok(decoded) = decoder.decode(&buffer[start..]) {
+                start += decoded.consumed;
+                match decoded.status {
+                    Status::Complete(block) => {
+                        fired += usize::from(block.data_single().is_some());
+                        id_bytes += block.last_event_id().len() + block.event_type().len();
+                    }
+                    Status::Partial => break,
+                }
+            }
+            buffer.drain(..start);
+        }
+    });
+    assert_eq!(fired, EVENTS);
+    assert!(id_bytes > 0);
+    assert_eq!(allocations, 0);
+}
+
 /// Decodes `input` with a warm owned decoder; returns (events, allocations while decoding,
 /// not counting the events' drops).
 fn owned_allocations(input: &[u8]) -> (Vec<sse_wire::Event>, usize) {

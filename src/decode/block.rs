@@ -56,8 +56,19 @@ impl EventDecoder {
         }
     }
 
-    /// Forgets the current stream: the next byte starts a new one.
+    /// The stream ended: the unfinished block is discarded and the next byte starts a new
+    /// stream (a BOM is stripped again). Drop your buffer's unconsumed bytes too.
+    pub fn finish(&mut self) {
+        self.reset_stream();
+    }
+
+    /// Forgets the current stream: the next byte starts a new one. The same as
+    /// [`EventDecoder::finish`].
     pub fn reset(&mut self) {
+        self.reset_stream();
+    }
+
+    fn reset_stream(&mut self) {
         self.scanner.reset();
         self.pos = 0;
         self.block = BlockInfo::EMPTY;

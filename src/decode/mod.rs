@@ -25,6 +25,7 @@ mod line;
 mod line_end;
 mod raw_event;
 mod scan;
+mod stream_state;
 
 #[cfg(test)]
 mod linear_tests;
@@ -50,6 +51,7 @@ pub use fragment::{Fragment, FragmentDecoder};
 pub use limits::Limits;
 pub use line::LineDecoder;
 pub use raw_event::{Comments, DataLines, RawEvent};
+pub use stream_state::{Block, BlockDecoder};
 
 #[cfg(feature = "alloc")]
 pub use event::Event;

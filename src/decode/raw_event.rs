@@ -142,6 +142,16 @@ impl<'a> RawEvent<'a> {
         self.slice(self.info.event_type)
     }
 
+    /// The type an `EventSource` gives this block's event: the last `event` value, or
+    /// `message` when there is none or it is empty (the spec's rule; one place for it).
+    #[inline]
+    pub fn event_type_or_message(&self) -> &'a [u8] {
+        match self.event_type() {
+            Some(name) if !name.is_empty() => name,
+            _ => b"message",
+        }
+    }
+
     /// The value of the last `id` field without NUL, if any: the stream's new last event ID
     /// (even if the block does not fire). `Some(b"")` resets it.
     #[inline]

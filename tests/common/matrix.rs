@@ -89,6 +89,15 @@ pub fn check_cuts(
         expected.check(&outcome, false, &what("event"));
     }
 
+    if let Some(blocks) = tiers::blocks(start_id, stream, cuts, limits) {
+        assert_eq!(
+            blocks,
+            tiers::reference_summary_per_block(start_id, stream),
+            "{}",
+            what("block")
+        );
+    }
+
     #[cfg(feature = "alloc")]
     {
         let owned = tiers::owned(start_id, stream, cuts, limits);

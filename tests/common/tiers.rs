@@ -446,6 +446,66 @@ pub fn events(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> 
     (summary, max_buffer)
 }
 
+/// The block tier (`BlockDecoder`), over a caller buffer: the stream state is the decoder's
+/// (type default, last event ID, reconnection time), nothing kept test-side. Compared on a
+/// [`Summary`], as the event tier. `None` if the stream holds a line too long for any ID to
+/// be sure to fit the decoder's inline ID buffer (the matrix then skips this tier).
+pub fn blocks(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> Option<Summary> {
+    use sse_wire::decode::BlockDecoder;
+    if super::reference::lines(stream)
+        .iter()
+        .any(|line| line.len() > BlockDecoder::ID_CAPACITY)
+    {
+        return None;
+    }
+    let mut decoder = BlockDecoder::with_limits(limits);
+    decoder
+        .set_last_event_id(start_id.as_bytes())
+        .expect("a short start ID");
+    let mut summary = Summary::default();
+    let mut buffer: Vec<u8> = Vec::new();
+    let mut last_retry = None;
+    for chunk in chunks(stream, cuts) {
+        buffer.extend_from_slice(chunk);
+        let mut start = 0;
+        loop {
+            let decoded = match decoder.decode(&buffer[start..]) {
+                Ok(decoded) => decoded,
+                Err(DecodeError::LineTooLong { .. } | DecodeError::EventTooLong { .. }) => {
+                    summary.errors += 1;
+                    continue;
+                }
+                Err(other) => panic!("unexpected error {other}"),
+            };
+            start += decoded.consumed;
+            let Status::Complete(block) = decoded.status else {
+                break;
+            };
+            summary.comments.extend(block.comments().map(lossy));
+            if let Some(ms) = block.retry() {
+                summary.retries.push(ms);
+                last_retry = Some(ms);
+            }
+            if block.fires() {
+                let mut joined = vec![0; block.data_len()];
+                let n = block.copy_data_to(&mut joined).expect("sized by data_len");
+                if let Some(single) = block.data_single() {
+                    assert_eq!(single, &joined[..n]);
+                }
+                summary.events.push(Observed::Event {
+                    event_type: lossy(block.event_type()),
+                    data: lossy(&joined[..n]),
+                    last_event_id: lossy(block.last_event_id()),
+                });
+            }
+        }
+        buffer.drain(..start);
+    }
+    assert_eq!(decoder.reconnection_time(), last_retry, "reconnection time");
+    summary.last_event_id = lossy(decoder.last_event_id());
+    Some(summary)
+}
+
 /// The reference's summary with only the last retry of each block kept, as the event tier
 /// reports it.
 pub fn reference_summary_per_block(start_id: &str, stream: &[u8]) -> Summary {
