@@ -73,7 +73,8 @@ impl Limits {
 
     /// Sets the longest `id` value a decoder that keeps the last event ID in a bounded store
     /// accepts ([`BlockDecoder`](crate::decode::BlockDecoder), where it cannot exceed
-    /// [`BlockDecoder::ID_CAPACITY`](crate::decode::BlockDecoder::ID_CAPACITY)). A longer one is
+    /// [`BlockDecoder::ID_CAPACITY`](crate::decode::BlockDecoder::ID_CAPACITY), and
+    /// [`LendingDecoder`](crate::decode::LendingDecoder)). A longer one is
     /// [`DecodeError::IdTooLong`](crate::DecodeError::IdTooLong). [`Decoder`](crate::Decoder)
     /// and [`BytesDecoder`](crate::BytesDecoder) bound IDs by the line limit only.
     #[must_use]

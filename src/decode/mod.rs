@@ -37,7 +37,11 @@ mod event;
 #[cfg(feature = "alloc")]
 mod feed;
 #[cfg(feature = "alloc")]
+mod lending;
+#[cfg(feature = "alloc")]
 mod owned;
+#[cfg(feature = "std")]
+mod read;
 #[cfg(feature = "alloc")]
 mod streamed;
 
@@ -58,7 +62,11 @@ pub use event::Event;
 #[cfg(feature = "alloc")]
 pub use feed::Feed;
 #[cfg(feature = "alloc")]
+pub use lending::{EventView, LendingDecoder};
+#[cfg(feature = "alloc")]
 pub use owned::Decoder;
+#[cfg(feature = "std")]
+pub use read::{EventReader, ReadError};
 
 #[cfg(feature = "bytes")]
 pub use self::bytes::BytesDecoder;

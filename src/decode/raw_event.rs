@@ -117,6 +117,21 @@ impl<'a> RawEvent<'a> {
         RawEvent { block, info }
     }
 
+    /// Whether the block holds a comment or a valid `retry` line: lines a tier that reports
+    /// them in order must walk.
+    #[cfg(feature = "alloc")]
+    #[inline]
+    pub(super) fn has_comments_or_retry(&self) -> bool {
+        self.info.flags & COMMENTS != 0 || self.info.retry != Span::NONE
+    }
+
+    /// What the decoder learned of the block, to rebuild the view later.
+    #[cfg(feature = "alloc")]
+    #[inline]
+    pub(super) fn info(&self) -> BlockInfo {
+        self.info
+    }
+
     /// The bytes a span covers (`None` for an unset span; never panics).
     #[inline]
     fn slice(&self, span: Span) -> Option<&'a [u8]> {

@@ -107,6 +107,13 @@ pub fn check_cuts(
             expected.check(&owned.outcome, true, &what("owned decode"));
         }
 
+        let lending = tiers::lending(start_id, stream, cuts, limits);
+        assert_eq!(lending.errors, 0, "{}", what("lending"));
+        assert_eq!(lending.outcome, reference, "{}", what("lending"));
+        if let Some(expected) = expected {
+            expected.check(&lending.outcome, true, &what("lending"));
+        }
+
         let feed = tiers::owned_feed(start_id, stream, cuts, limits);
         assert_eq!(feed.errors, 0, "{}", what("owned feed"));
         assert_eq!(
@@ -130,6 +137,24 @@ pub fn check_cuts(
             (&feed.outcome, 0),
             "{}",
             what("owned feed, one event per call")
+        );
+    }
+
+    #[cfg(feature = "std")]
+    {
+        let read = tiers::reader(start_id, stream, cuts, limits);
+        assert_eq!(read.errors, 0, "{}", what("reader"));
+        assert_eq!(
+            read.outcome.observed,
+            reference.events(),
+            "{}",
+            what("reader")
+        );
+        assert_eq!(
+            read.outcome.last_event_id,
+            reference.last_event_id,
+            "{}",
+            what("reader")
         );
     }
 

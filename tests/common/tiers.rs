@@ -106,6 +106,111 @@ pub fn owned(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> R
     run
 }
 
+/// The lending owned path (`LendingDecoder`): chunks pushed in, every item taken through
+/// `next_item`. Errors are counted, then skipped. IDs are bounded by the line limit only
+/// here, as in the other owned tiers, so every stream compares with the reference.
+#[cfg(feature = "alloc")]
+pub fn lending(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> Run {
+    let limits = limits.with_max_id_len(limits.max_line_len());
+    let mut decoder = sse_wire::decode::LendingDecoder::with_limits(limits);
+    decoder.set_last_event_id(start_id);
+    let mut run = Run::default();
+    let mut last_retry = None;
+    for chunk in chunks(stream, cuts) {
+        decoder.push(chunk);
+        while let Some(item) = decoder.next_item() {
+            match item {
+                Ok(sse_wire::Item::Event(event)) => {
+                    let owned = event.to_owned();
+                    assert_eq!(
+                        (owned.event_type(), owned.data(), owned.last_event_id()),
+                        (event.event_type(), event.data(), event.last_event_id())
+                    );
+                    run.outcome.observed.push(observe(&owned))
+                }
+                Ok(sse_wire::Item::Comment(text)) => run
+                    .outcome
+                    .observed
+                    .push(Observed::Comment(text.to_string())),
+                Ok(sse_wire::Item::Retry(ms)) => {
+                    last_retry = Some(ms);
+                    run.outcome.observed.push(Observed::Retry(ms))
+                }
+                Ok(_) => unreachable!("no other items exist"),
+                Err(_) => run.errors += 1,
+            }
+        }
+    }
+    decoder.finish();
+    // The unfinished block's complete lines: their comments and retries still count.
+    while let Some(item) = decoder.next_item() {
+        match item {
+            Ok(sse_wire::Item::Comment(text)) => run
+                .outcome
+                .observed
+                .push(Observed::Comment(text.to_string())),
+            Ok(sse_wire::Item::Retry(ms)) => {
+                last_retry = Some(ms);
+                run.outcome.observed.push(Observed::Retry(ms))
+            }
+            Ok(_) => panic!("an unfinished event fired"),
+            Err(_) => run.errors += 1,
+        }
+    }
+    assert_eq!(decoder.reconnection_time(), last_retry);
+    run.outcome.last_event_id = decoder.last_event_id().to_string();
+    run
+}
+
+/// The blocking reader (`EventReader`) over a reader that returns the chunks one per `read`
+/// (and an `Interrupted` error before each, which the reader retries).
+#[cfg(feature = "std")]
+pub fn reader(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> Run {
+    struct Chunked<'a> {
+        chunks: std::collections::VecDeque<&'a [u8]>,
+        interrupt: bool,
+    }
+    impl std::io::Read for Chunked<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            self.interrupt = !self.interrupt;
+            if self.interrupt {
+                return Err(std::io::ErrorKind::Interrupted.into());
+            }
+            let Some(chunk) = self.chunks.pop_front() else {
+                return Ok(0);
+            };
+            let n = chunk.len().min(out.len());
+            out[..n].copy_from_slice(&chunk[..n]);
+            if n < chunk.len() {
+                self.chunks.push_front(&chunk[n..]);
+            }
+            Ok(n)
+        }
+    }
+    let limits = limits.with_max_id_len(limits.max_line_len());
+    let chunks = chunks(stream, cuts)
+        .into_iter()
+        .filter(|c| !c.is_empty())
+        .collect();
+    let mut reader = sse_wire::decode::EventReader::with_limits(
+        Chunked {
+            chunks,
+            interrupt: false,
+        },
+        limits,
+    );
+    let mut run = Run::default();
+    reader.decoder_mut().set_last_event_id(start_id);
+    for event in reader.by_ref() {
+        match event {
+            Ok(event) => run.outcome.observed.push(observe(&event)),
+            Err(_) => run.errors += 1,
+        }
+    }
+    run.outcome.last_event_id = reader.decoder().last_event_id().to_string();
+    run
+}
+
 /// The owned tier through `feed`: only events (comments and retries are not yielded).
 #[cfg(feature = "alloc")]
 pub fn owned_feed(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> Run {
