@@ -62,8 +62,8 @@ impl EventDecoder {
         self.reset_stream();
     }
 
-    /// Forgets the current stream: the next byte starts a new one. The same as
-    /// [`EventDecoder::finish`].
+    /// Forgets the current stream: the next byte starts a new one.
+    #[deprecated(since = "0.1.1", note = "renamed `finish`, the name every tier uses")]
     pub fn reset(&mut self) {
         self.reset_stream();
     }

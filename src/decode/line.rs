@@ -81,10 +81,17 @@ impl LineDecoder {
         }
     }
 
-    /// Forgets the current stream: the next byte starts a new one (a BOM is stripped again).
-    pub fn reset(&mut self) {
+    /// The stream ended: a partial line is discarded and the next byte starts a new stream
+    /// (a BOM is stripped again). Drop your buffer's unconsumed bytes too.
+    pub fn finish(&mut self) {
         self.scanner.reset();
         self.pos = 0;
+    }
+
+    /// Forgets the current stream: the next byte starts a new one (a BOM is stripped again).
+    #[deprecated(since = "0.1.1", note = "renamed `finish`, the name every tier uses")]
+    pub fn reset(&mut self) {
+        self.finish();
     }
 }
 
