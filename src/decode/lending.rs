@@ -78,11 +78,13 @@ struct Current {
 /// Each item borrows the decoder until the next call: nothing is allocated per event once the
 /// buffers have grown to the stream's block size.
 ///
-/// Built on the event tier: whole blocks are found in the decoder's buffer (so a block must
-/// fit [`Limits::max_event_len`]), read with the stream state of
-/// [`BlockDecoder`](super::BlockDecoder) (the last event ID kept in a reused `String`, bounded
-/// by [`Limits::max_id_len`]), and UTF-8-decoded into reused strings where the bytes are not
-/// valid UTF-8 already (where they are, the `&str` points into the buffer).
+/// As the spec orders it, the bytes are decoded as UTF-8 first (invalid sequences replaced
+/// with U+FFFD, a character split across pushes completed by the next one), into the
+/// decoder's text buffer, once; the event tier then finds whole blocks in that text (so a
+/// block must fit [`Limits::max_event_len`]), read with the stream state of
+/// [`BlockDecoder`](super::BlockDecoder) (the last event ID in a reused `String`, bounded by
+/// [`Limits::max_id_len`]). Every `&str` lent is a slice of the text (joined multi-line data:
+/// of a reused `String`), never validated again.
 ///
 /// ```
 /// use sse_wire::decode::LendingDecoder;
@@ -108,24 +110,31 @@ struct Current {
 pub struct LendingDecoder {
     events: EventDecoder,
     state: StreamState<String>,
-    /// Input; `buf[start..]` is not consumed yet.
-    buf: Vec<u8>,
+    /// The input decoded as UTF-8; `text[start..]` is not consumed yet.
+    text: String,
+    /// The first bytes of a character the last push ended inside.
+    carry: [u8; 4],
+    carry_len: u8,
+    /// Reused: a push that completes a carried character, a read.
+    scratch: Vec<u8>,
     start: usize,
     /// Bytes of this stream were consumed: its start (and BOM) is behind.
     started: bool,
     current: Option<Current>,
     pending: Pending,
-    /// Reused for joined or repaired data, a repaired type, a repaired comment.
+    /// Reused for joined data.
     data: String,
-    event_type: String,
-    comment: String,
 }
 
 impl IdStore for String {
     #[inline]
     fn set(&mut self, id: &[u8]) {
         self.clear();
-        push_lossy(self, id);
+        // The lending decoder's input is text already; a caller's ID too.
+        let mut carry = [0; 4];
+        if push_utf8(self, id, &mut carry) != 0 {
+            self.push(char::REPLACEMENT_CHARACTER);
+        }
     }
 }
 
@@ -144,14 +153,15 @@ impl LendingDecoder {
                 max_id_len: limits.max_id_len(),
                 reconnection_time: None,
             },
-            buf: Vec::new(),
+            text: String::new(),
+            carry: [0; 4],
+            carry_len: 0,
+            scratch: Vec::new(),
             start: 0,
             started: false,
             current: None,
             pending: Pending::Nothing,
             data: String::new(),
-            event_type: String::new(),
-            comment: String::new(),
         }
     }
 
@@ -174,7 +184,16 @@ impl LendingDecoder {
     /// they did to decode (so the buffer's moves stay linear in the input).
     pub fn push(&mut self, bytes: &[u8]) {
         self.compact();
-        self.buf.extend_from_slice(bytes);
+        if self.carry_len == 0 {
+            self.carry_len = push_utf8(&mut self.text, bytes, &mut self.carry);
+            return;
+        }
+        let mut joined = core::mem::take(&mut self.scratch);
+        joined.clear();
+        joined.extend_from_slice(&self.carry[..usize::from(self.carry_len)]);
+        joined.extend_from_slice(bytes);
+        self.carry_len = push_utf8(&mut self.text, &joined, &mut self.carry);
+        self.scratch = joined;
     }
 
     /// Reads once from `reader` into the buffer (up to 8 KiB, or what the reader gives);
@@ -189,12 +208,15 @@ impl LendingDecoder {
         reader: &mut R,
     ) -> std::io::Result<usize> {
         const READ: usize = 8 * 1024;
-        self.compact();
-        let len = self.buf.len();
-        self.buf.resize(len + READ, 0);
-        let read = reader.read(&mut self.buf[len..]);
-        let n = *read.as_ref().unwrap_or(&0);
-        self.buf.truncate(len + n.min(READ));
+        let mut read_buf = core::mem::take(&mut self.scratch);
+        read_buf.resize(READ, 0);
+        let read = reader.read(&mut read_buf);
+        let n = (*read.as_ref().unwrap_or(&0)).min(READ);
+        read_buf.truncate(n);
+        // `push` may use the scratch buffer itself: hand it the bytes from a second one.
+        let bytes = core::mem::take(&mut read_buf);
+        self.push(&bytes);
+        self.scratch = bytes;
         read
     }
 
@@ -207,7 +229,7 @@ impl LendingDecoder {
     pub fn finish(&mut self) {
         self.current = None;
         self.pending = Pending::Nothing;
-        let rest = &self.buf[self.start.min(self.buf.len())..];
+        let rest = self.text.as_bytes().get(self.start..).unwrap_or_default();
         let complete = memchr::memrchr2(b'\n', b'\r', rest).map_or(0, |last| last + 1);
         let mut tail = Vec::new();
         if complete > 0 {
@@ -223,9 +245,10 @@ impl LendingDecoder {
         self.events.finish();
         self.started = false;
         self.start = 0;
-        self.buf.clear();
-        if self.buf.capacity() > KEEP_CAPACITY {
-            self.buf = Vec::new();
+        self.carry_len = 0;
+        self.text.clear();
+        if self.text.capacity() > KEEP_CAPACITY {
+            self.text = String::new();
         }
         if tail.is_empty() {
             return;
@@ -249,7 +272,8 @@ impl LendingDecoder {
                     fires: false,
                 });
                 self.start = tail.len();
-                self.buf = tail;
+                // Text, and a blank line: valid UTF-8.
+                self.text = String::from_utf8(tail).unwrap_or_default();
             }
         }
     }
@@ -276,13 +300,13 @@ impl LendingDecoder {
                 return Ok(true);
             }
             if let Some(current) = &mut self.current {
-                self.pending = next_pending(&self.buf, current);
+                self.pending = next_pending(self.text.as_bytes(), current);
                 if self.pending == Pending::Nothing {
                     self.current = None;
                 }
                 continue;
             }
-            let input = &self.buf[self.start..];
+            let input = self.text.as_bytes().get(self.start..).unwrap_or_default();
             let decoded = self.events.decode(input)?;
             self.start += decoded.consumed;
             self.started |= decoded.consumed != 0;
@@ -295,7 +319,7 @@ impl LendingDecoder {
             if walk.is_none() && !fires {
                 continue;
             }
-            let range = sub_range(&self.buf, block.as_bytes());
+            let range = sub_range(self.text.as_bytes(), block.as_bytes());
             self.current = Some(Current {
                 start: range.start,
                 end: range.end,
@@ -326,7 +350,7 @@ impl LendingDecoder {
         match core::mem::replace(&mut self.pending, Pending::Nothing) {
             Pending::Retry(ms) => Item::Retry(ms),
             Pending::Comment { start, end } => {
-                Item::Comment(text(&self.buf[start..end], &mut self.comment))
+                Item::Comment(self.text.get(start..end).unwrap_or_default())
             }
             Pending::Event | Pending::Nothing => {
                 let Some(current) = self.current.take() else {
@@ -337,22 +361,31 @@ impl LendingDecoder {
                         last_event_id: &self.state.id,
                     });
                 };
-                let block = RawEvent::new(&self.buf[current.start..current.end], current.info);
+                let text = &self.text;
+                let bytes = text.as_bytes();
+                let block = RawEvent::new(
+                    bytes.get(current.start..current.end).unwrap_or_default(),
+                    current.info,
+                );
                 let data = match block.data_single() {
-                    Some(single) => text(single, &mut self.data),
+                    Some(single) => str_at(text, single),
                     None => {
                         self.data.clear();
                         for (i, line) in block.data_lines().enumerate() {
                             if i > 0 {
                                 self.data.push('\n');
                             }
-                            push_lossy(&mut self.data, line);
+                            self.data.push_str(str_at(text, line));
                         }
                         &self.data
                     }
                 };
+                let event_type = match block.event_type() {
+                    Some(name) if !name.is_empty() => str_at(text, name),
+                    _ => "message",
+                };
                 Item::Event(EventView {
-                    event_type: text(block.event_type_or_message(), &mut self.event_type),
+                    event_type,
                     data,
                     last_event_id: &self.state.id,
                 })
@@ -365,10 +398,11 @@ impl LendingDecoder {
     /// huge block grew go once it is empty.
     fn compact(&mut self) {
         let keep = self.current.map_or(self.start, |current| current.start);
-        if keep == 0 || keep < self.buf.len() - keep {
+        if keep == 0 || keep < self.text.len() - keep {
             return;
         }
-        self.buf.drain(..keep);
+        // At a line's start: a character boundary.
+        self.text.drain(..keep.min(self.text.len()));
         self.start -= keep;
         if let Some(current) = &mut self.current {
             current.start -= keep;
@@ -378,8 +412,8 @@ impl LendingDecoder {
             *start -= keep;
             *end -= keep;
         }
-        if self.buf.is_empty() && self.buf.capacity() > KEEP_CAPACITY {
-            self.buf = Vec::new();
+        if self.text.is_empty() && self.text.capacity() > KEEP_CAPACITY {
+            self.text = String::new();
         }
     }
 }
@@ -425,27 +459,46 @@ fn sub_range(buf: &[u8], part: &[u8]) -> Range<usize> {
     start..start + part.len()
 }
 
-/// `bytes` as text: borrowed if valid UTF-8, else repaired into `scratch` (U+FFFD for each
-/// invalid sequence, as `String::from_utf8_lossy`), which keeps its capacity.
+/// `part`, a slice of `text`'s bytes on character boundaries (a field value or line: they
+/// start and end next to ASCII bytes), as the `&str` it is; `""` if it is not one.
 #[inline]
-fn text<'a>(bytes: &'a [u8], scratch: &'a mut String) -> &'a str {
-    match core::str::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(_) => {
-            scratch.clear();
-            push_lossy(scratch, bytes);
-            scratch
-        }
-    }
+fn str_at<'a>(text: &'a str, part: &[u8]) -> &'a str {
+    text.get(sub_range(text.as_bytes(), part))
+        .unwrap_or_default()
 }
 
-/// Appends `bytes` to `out` as UTF-8 with replacement, allocating only if `out` must grow.
-fn push_lossy(out: &mut String, bytes: &[u8]) {
-    for chunk in bytes.utf8_chunks() {
-        out.push_str(chunk.valid());
-        if !chunk.invalid().is_empty() {
-            out.push(char::REPLACEMENT_CHARACTER);
+/// Appends `bytes` to `text` as UTF-8, invalid sequences replaced with U+FFFD (as
+/// `String::from_utf8_lossy`); a character `bytes` ends inside is left out and copied to
+/// `carry`. Returns how many bytes were carried.
+fn push_utf8(text: &mut String, bytes: &[u8], carry: &mut [u8; 4]) -> u8 {
+    if let Ok(valid) = core::str::from_utf8(bytes) {
+        text.push_str(valid);
+        return 0;
+    }
+    let mut chunks = bytes.utf8_chunks().peekable();
+    while let Some(chunk) = chunks.next() {
+        text.push_str(chunk.valid());
+        let invalid = chunk.invalid();
+        if invalid.is_empty() {
+            continue;
         }
+        if chunks.peek().is_none() && invalid.len() < utf8_len(invalid[0]) {
+            // A character's first bytes: the next push completes it (or shows it invalid).
+            carry[..invalid.len()].copy_from_slice(invalid);
+            return invalid.len() as u8;
+        }
+        text.push(char::REPLACEMENT_CHARACTER);
+    }
+    0
+}
+
+/// How many bytes the UTF-8 sequence led by `lead` has (1 for bytes that lead none).
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => 1,
     }
 }
 

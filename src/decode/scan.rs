@@ -403,7 +403,7 @@ impl<'a> Iterator for BlockLines<'a> {
         if self.rest.is_empty() {
             return None;
         }
-        let end = memchr::memchr2(b'\n', b'\r', self.rest).unwrap_or(self.rest.len());
+        let end = find_line_end(self.rest).unwrap_or(self.rest.len());
         let line = &self.rest[..end];
         let next = match self.rest.get(end..end + 2) {
             Some(b"\r\n") => end + 2,
