@@ -61,6 +61,8 @@ mod owned;
 mod read;
 #[cfg(feature = "alloc")]
 mod streamed;
+#[cfg(feature = "alloc")]
+mod text;
 
 #[cfg(feature = "bytes")]
 mod bytes;
