@@ -313,7 +313,12 @@ impl LendingDecoder {
             let Status::Complete(block) = decoded.status else {
                 return Ok(false);
             };
-            self.state.apply(&block)?;
+            // The ID is a slice of the text: stored without validating it again.
+            let text = &self.text;
+            self.state.apply_with(&block, |id, bytes| {
+                id.clear();
+                id.push_str(str_at(text, bytes));
+            })?;
             let walk = block.has_comments_or_retry().then_some(0);
             let fires = block.fires();
             if walk.is_none() && !fires {

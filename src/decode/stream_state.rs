@@ -36,13 +36,26 @@ impl<I: IdStore> StreamState<I> {
     /// [`DecodeError::IdTooLong`] if its `id` is over the limit; the state is unchanged.
     #[inline(always)]
     pub(crate) fn apply(&mut self, block: &RawEvent<'_>) -> Result<(), DecodeError> {
+        self.apply_with(block, I::set)
+    }
+}
+
+impl<I> StreamState<I> {
+    /// [`StreamState::apply`], storing the ID with `set` (a tier that knows more about the
+    /// bytes than [`IdStore::set`] does: the lending decoder's are UTF-8 already).
+    #[inline(always)]
+    pub(crate) fn apply_with(
+        &mut self,
+        block: &RawEvent<'_>,
+        set: impl FnOnce(&mut I, &[u8]),
+    ) -> Result<(), DecodeError> {
         if let Some(id) = block.id() {
             if id.len() > self.max_id_len {
                 return Err(DecodeError::IdTooLong {
                     limit: self.max_id_len,
                 });
             }
-            self.id.set(id);
+            set(&mut self.id, id);
         }
         if let Some(ms) = block.retry() {
             self.reconnection_time = Some(ms);
