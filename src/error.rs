@@ -23,6 +23,14 @@ pub enum DecodeError {
         /// The configured [`Limits::max_event_len`](crate::Limits::max_event_len).
         limit: usize,
     },
+    /// An `id` value was longer than `limit` bytes, so the last event ID could not be kept
+    /// (only tiers with a bounded ID store: see
+    /// [`Limits::with_max_id_len`](crate::Limits::with_max_id_len)). The block holding it was
+    /// dropped whole: it fired nothing and changed no stream state.
+    IdTooLong {
+        /// The effective ID limit.
+        limit: usize,
+    },
 }
 
 impl fmt::Display for DecodeError {
@@ -37,8 +45,28 @@ impl fmt::Display for DecodeError {
             DecodeError::EventTooLong { limit } => {
                 write!(f, "event longer than the limit of {limit} bytes")
             }
+            DecodeError::IdTooLong { limit } => {
+                write!(f, "event ID longer than the limit of {limit} bytes")
+            }
         }
     }
 }
 
 impl core::error::Error for DecodeError {}
+
+/// A caller's buffer is shorter than what was to be written into it: a block's joined data
+/// ([`RawEvent::copy_data_to`](crate::RawEvent::copy_data_to)), an encoded event or comment
+/// (`encode_to_slice`). Nothing was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BufferTooSmall {
+    /// How many bytes are needed.
+    pub needed: usize,
+}
+
+impl fmt::Display for BufferTooSmall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "buffer too small: {} bytes needed", self.needed)
+    }
+}
+
+impl core::error::Error for BufferTooSmall {}

@@ -52,6 +52,11 @@
 //! - [`FragmentDecoder`]: the same, with `data` values streamed in [`Fragment`]s as they
 //!   arrive, so no line has to fit your buffer (`no_std`).
 //! - [`EventDecoder`]: whole blocks as [`RawEvent`]s, borrowed, no allocation (`no_std`).
+//! - [`decode::BlockDecoder`]: the same with the stream state an `EventSource` keeps (type
+//!   default, last event ID, reconnection time), no allocation (`no_std`).
+//! - [`decode::LendingDecoder`] (`alloc`): every item (events, comments, retries) lent as
+//!   `&str`s through one `next_item` loop, no allocation per event; [`decode::EventReader`]
+//!   (`std`) over any `std::io::Read`.
 //! - [`Decoder`] (`alloc`): the events an `EventSource` fires, with the last event ID and the
 //!   reconnection time kept across events.
 //! - [`BytesDecoder`] (`bytes`): the same out of a `BytesMut`, with `Bytes` data.
@@ -118,14 +123,14 @@ pub mod server;
 pub mod stream;
 
 pub use decode::{
-    BufferTooSmall, Comments, DataLines, Decoded, EventDecoder, Fragment, FragmentDecoder, Item,
-    Limits, Line, LineDecoder, RawEvent, Status,
+    Comments, DataLines, Decoded, EventDecoder, Fragment, FragmentDecoder, Item, Limits, Line,
+    LineDecoder, RawEvent, Status,
 };
 pub use encode::{
     encode_to_slice, encoded_len, Comment, EncodeError, EventId, EventRef, EventType, EventWriter,
     WriteResult,
 };
-pub use error::DecodeError;
+pub use error::{BufferTooSmall, DecodeError};
 
 #[cfg(feature = "alloc")]
 pub use encode::encode_to_vec;

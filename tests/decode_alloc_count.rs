@@ -52,6 +52,106 @@ fn event_tier_never_allocates_whatever_the_chunking() {
     assert_eq!(allocations, 0);
 }
 
+#[test]
+fn block_tier_with_its_stream_state_never_allocates() {
+    let input = stream(chat);
+    let mut buffer = Vec::with_capacity(input.len());
+    let mut decoder = sse_wire::decode::BlockDecoder::new();
+    let (mut fired, mut id_bytes) = (0, 0);
+    let allocations = allocations_during(|| {
+        for chunk in input.chunks(4096) {
+            buffer.extend_from_slice(chunk);
+            let mut start = 0;
+            while let Ok(decoded) = decoder.decode(&buffer[start..]) {
+                start += decoded.consumed;
+                match decoded.status {
+                    Status::Complete(block) => {
+                        fired += usize::from(block.data_single().is_some());
+                        id_bytes += block.last_event_id().len() + block.event_type().len();
+                    }
+                    Status::Partial => break,
+                }
+            }
+            buffer.drain(..start);
+        }
+    });
+    assert_eq!(fired, EVENTS);
+    assert!(id_bytes > 0);
+    assert_eq!(allocations, 0);
+}
+
+/// The lending path lends every event from its own buffers: after one warm-up pass over the
+/// stream (its buffers grow to the stream's block size), none per event, for events whose type
+/// and ID change every time, multi-line data and invalid UTF-8 (repaired into reused strings)
+/// alike.
+#[test]
+fn lending_path_allocates_nothing_per_event_once_warm() {
+    fn multi(i: usize) -> String {
+        format!(
+            "id: \u{e9}{i}\nevent: t{}\ndata: a\ndata: {i}\n: c\n\n",
+            i % 7
+        )
+    }
+    let invalid: Vec<u8> = (0..EVENTS)
+        .flat_map(|i| {
+            let mut e = format!("id: {i}\ndata: x").into_bytes();
+            e.extend_from_slice(b"\xff\xfe\n\n");
+            e
+        })
+        .collect();
+    for (name, input) in [
+        ("llm", stream(llm)),
+        ("chat", stream(chat)),
+        ("multi", stream(multi)),
+        ("invalid", invalid),
+    ] {
+        let mut decoder = sse_wire::decode::LendingDecoder::new();
+        let run = |decoder: &mut sse_wire::decode::LendingDecoder| {
+            let (mut events, mut bytes) = (0, 0);
+            for chunk in input.chunks(4096) {
+                decoder.push(chunk);
+                while let Some(item) = decoder.next_item() {
+                    if let Item::Event(event) = item.unwrap() {
+                        events += 1;
+                        bytes += event.data().len()
+                            + event.event_type().len()
+                            + event.last_event_id().len();
+                    }
+                }
+            }
+            assert!(bytes > 0);
+            events
+        };
+        assert_eq!(run(&mut decoder), EVENTS, "{name}");
+        let mut events = 0;
+        let allocations = allocations_during(|| events = run(&mut decoder));
+        assert_eq!(events, EVENTS, "{name}");
+        assert_eq!(allocations, 0, "{name}");
+    }
+}
+
+/// The blocking reader over `std::io::Read`: no allocation per event once warm (its decoder's
+/// buffers kept, as above), lending each event with `next_event`.
+#[test]
+fn event_reader_allocates_nothing_per_event_once_warm() {
+    let input = stream(chat);
+    let twice = [&input[..], &input[..]].concat();
+    let mut reader = sse_wire::decode::EventReader::new(&twice[..]);
+    let mut events = 0;
+    while events < EVENTS {
+        reader.next_event().unwrap().unwrap();
+        events += 1;
+    }
+    let allocations = allocations_during(|| {
+        while let Some(event) = reader.next_event() {
+            assert!(!event.unwrap().data().is_empty());
+            events += 1;
+        }
+    });
+    assert_eq!(events, 2 * EVENTS);
+    assert_eq!(allocations, 0);
+}
+
 /// Decodes `input` with a warm owned decoder; returns (events, allocations while decoding,
 /// not counting the events' drops).
 fn owned_allocations(input: &[u8]) -> (Vec<sse_wire::Event>, usize) {

@@ -3,6 +3,7 @@
 
     cargo build --release --manifest-path benches/compare/Cargo.toml --bin profile
     python3 benches/compare/callgrind.py [--feed 4k] [--imps event,owned_feed] [--workloads chat]
+        [--profile path/to/profile]
 
 For each implementation and workload: runs `profile <imp> <workload> <feed> N` under
 `valgrind --tool=callgrind` with N = 0 and N = 2 iterations and prints (Ir(2) - Ir(0)) / 2 /
@@ -15,7 +16,7 @@ import subprocess
 
 ROOT = pathlib.Path(__file__).resolve().parent
 PROFILE = ROOT / "target" / "release" / "profile"
-IMPS = ["event", "fragment", "owned_decode", "owned_feed", "bytes", "bytes_events", "sse_core", "sse_stream",
+IMPS = ["event", "block", "lending", "reader", "fragment", "owned_decode", "owned_feed", "bytes", "bytes_events", "sse_core", "sse_stream",
         "memchr2", "memchr2_buffered"]
 WORKLOADS = ["llm_tokens", "chat", "mib_lines", "multi_line", "crlf_chat", "keepalive"]
 
@@ -35,11 +36,15 @@ def input_bytes(imp, workload, feed):
 
 
 def main():
+    global PROFILE
     parser = argparse.ArgumentParser()
     parser.add_argument("--feed", default="4k")
     parser.add_argument("--imps", default=",".join(IMPS))
     parser.add_argument("--workloads", default=",".join(WORKLOADS))
+    parser.add_argument("--profile", default=str(ROOT / "target" / "release" / "profile"),
+                        help="the profile binary (e.g. a copy built before a change)")
     args = parser.parse_args()
+    PROFILE = pathlib.Path(args.profile)
     workloads = args.workloads.split(",")
     print(f"Instructions per input byte, fed {args.feed} (callgrind; lower is better)\n")
     print("| implementation | " + " | ".join(workloads) + " |")

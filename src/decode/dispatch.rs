@@ -1,71 +1,12 @@
 //! The spec's interpretation of lines, shared by the stateful tiers: field buffers, the last
 //! event ID, the reconnection time, dispatch, and the event-size limit.
 
-use alloc::{string::String, sync::Arc, vec::Vec};
+use alloc::sync::Arc;
 use core::ops::Range;
 
-use super::line::data_value_at;
+use super::event::{shared, Event};
 use super::scan::{clamp_limit, DataBlock, LineScanner, Scan};
 use crate::{DecodeError, Limits, Line};
-
-/// A dispatched event, as an `EventSource` would fire it.
-///
-/// `D` is the data's type: [`String`] from [`Decoder`](crate::Decoder), `bytes::Bytes` from
-/// [`BytesDecoder`](crate::BytesDecoder). Data is UTF-8 in both: invalid sequences were
-/// replaced with U+FFFD, as the spec requires. Every line break in the data is an LF.
-///
-/// The type and the last event ID are shared (`Arc<str>`) with the decoder: an event whose
-/// type or ID did not change from the previous event costs no allocation for them.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Event<D = String> {
-    event_type: Option<Arc<str>>,
-    data: D,
-    last_event_id: Option<Arc<str>>,
-}
-
-impl<D> Event<D> {
-    /// An event as a decoder would produce it (useful in tests): an empty `event_type` means
-    /// `message`, an empty `last_event_id` means none.
-    pub fn new(event_type: &str, data: D, last_event_id: &str) -> Self {
-        Event {
-            event_type: (!event_type.is_empty() && event_type != "message")
-                .then(|| event_type.into()),
-            data,
-            last_event_id: (!last_event_id.is_empty()).then(|| last_event_id.into()),
-        }
-    }
-
-    /// The event type: the last `event` field's value, or `message`.
-    pub fn event_type(&self) -> &str {
-        self.event_type.as_deref().unwrap_or("message")
-    }
-
-    /// The stream's last event ID when this event fired (`""` if none was ever set). As in
-    /// `MessageEvent.lastEventId`, it persists across events that carry no `id`.
-    pub fn last_event_id(&self) -> &str {
-        self.last_event_id.as_deref().unwrap_or("")
-    }
-
-    /// The data, by value.
-    pub fn into_data(self) -> D {
-        self.data
-    }
-}
-
-impl Event<String> {
-    /// The data: `data` lines joined with LF.
-    pub fn data(&self) -> &str {
-        &self.data
-    }
-}
-
-#[cfg(feature = "bytes")]
-impl Event<bytes::Bytes> {
-    /// The data: `data` lines joined with LF, always valid UTF-8.
-    pub fn data(&self) -> &bytes::Bytes {
-        &self.data
-    }
-}
 
 /// What a stateful tier must act on. Ranges are relative to the input of [`Interpreter::step`].
 #[derive(Debug)]
@@ -119,42 +60,42 @@ pub(crate) enum Quick {
 /// its events need anyway.
 #[derive(Debug, Clone)]
 pub(crate) struct Interpreter {
-    scanner: LineScanner,
-    max_event_len: u32,
+    pub(super) scanner: LineScanner,
+    pub(super) max_event_len: u32,
     /// Bytes of the current block so far, at most `u32::MAX` (then over any limit); 0 when no
     /// block has started.
-    block_len: u32,
+    pub(super) block_len: u32,
     /// Bytes of the `data` line being streamed so far, its name included (when [`IN_DATA`]).
-    line_len: u32,
+    pub(super) line_len: u32,
     /// For the tier: how big the last data it handed over whole was, so that the next huge
     /// event's buffer is reserved at once, not grown (kept here, where the state has room).
-    reserve_hint: u32,
-    flags: u8,
+    pub(super) reserve_hint: u32,
+    pub(super) flags: u8,
     /// The last custom event type: the block's type while [`TYPE_SET`], and the one reused
     /// while it repeats.
-    event_type: Option<Arc<str>>,
+    pub(super) event_type: Option<Arc<str>>,
     /// The block's `id` value (when [`ID_SET`]; `None`: empty).
-    id: Option<Arc<str>>,
-    last_event_id: Option<Arc<str>>,
+    pub(super) id: Option<Arc<str>>,
+    pub(super) last_event_id: Option<Arc<str>>,
     /// Valid when [`HAS_RETRY`].
-    reconnection_time: u64,
+    pub(super) reconnection_time: u64,
 }
 
 /// An over-long event is being dropped, through its blank line.
-const DISCARDING: u8 = 1;
+pub(super) const DISCARDING: u8 = 1;
 /// The block has an `id` field.
-const ID_SET: u8 = 2;
+pub(super) const ID_SET: u8 = 2;
 /// The block has a `data` field.
-const HAS_DATA: u8 = 4;
+pub(super) const HAS_DATA: u8 = 4;
 /// A `retry` field set the reconnection time.
-const HAS_RETRY: u8 = 8;
+pub(super) const HAS_RETRY: u8 = 8;
 /// The block has an `event` field with a custom type (in `event_type`).
-const TYPE_SET: u8 = 16;
+pub(super) const TYPE_SET: u8 = 16;
 /// A `data` line is being streamed: the input continues its value.
-const IN_DATA: u8 = 32;
+pub(super) const IN_DATA: u8 = 32;
 
 /// A length as the interpreter keeps it: at most `u32::MAX`.
-fn clamp(len: usize) -> u32 {
+pub(super) fn clamp(len: usize) -> u32 {
     u32::try_from(len).unwrap_or(u32::MAX)
 }
 
@@ -176,7 +117,7 @@ impl Interpreter {
 
     #[cfg(test)]
     pub(crate) fn scanned(&self) -> usize {
-        self.scanner.scanned
+        self.scanner.scanned()
     }
 
     pub(crate) fn last_event_id(&self) -> &str {
@@ -214,13 +155,13 @@ impl Interpreter {
     }
 
     /// Drops the block for a limit it broke; lines are skipped through the next blank line.
-    fn offended(&mut self, error: DecodeError) -> DecodeError {
+    pub(super) fn offended(&mut self, error: DecodeError) -> DecodeError {
         self.drop_block();
         self.flags |= DISCARDING;
         error
     }
 
-    fn event_too_long(&mut self) -> DecodeError {
+    pub(super) fn event_too_long(&mut self) -> DecodeError {
         self.offended(DecodeError::EventTooLong {
             limit: self.max_event_len as usize,
         })
@@ -379,58 +320,10 @@ impl Interpreter {
         self.reserve_hint = clamp(len);
     }
 
-    /// How many bytes a tier may append to the `data` line being streamed without a call to
-    /// [`Interpreter::step`] (none break a limit): 0 when no data line is streamed.
-    #[inline]
-    pub(crate) fn data_room(&self) -> usize {
-        if self.flags & (IN_DATA | DISCARDING) != IN_DATA {
-            return 0;
-        }
-        let line = self
-            .scanner
-            .max_line_len()
-            .saturating_sub(self.line_len as usize);
-        let event = self.max_event_len.saturating_sub(self.block_len) as usize;
-        line.min(event)
-    }
-
-    /// After a [`Step::Partial`] that left `partial_len > 0` bytes unconsumed (a partial line
-    /// the tier keeps): how many bytes without a line end may be appended to it before a call
-    /// could do more than return `Partial` again (hit a limit).
-    #[inline]
-    pub(crate) fn room(&self, partial_len: usize) -> usize {
-        if self.scanner.awaiting_bom() || self.flags & DISCARDING != 0 {
-            return 0;
-        }
-        let line = self.scanner.max_line_len().saturating_sub(partial_len);
-        let event = (self.max_event_len as usize)
-            .saturating_sub((self.block_len as usize).saturating_add(partial_len));
-        line.min(event)
-    }
-
     /// The first line end in `haystack`, for a tier's fast path (counted in tests).
     #[inline(always)]
     pub(crate) fn find_end(&mut self, haystack: &[u8]) -> Option<usize> {
         self.scanner.find_end(haystack)
-    }
-
-    /// The tier appended `len` more bytes (within [`Interpreter::data_room`], searched) to the
-    /// `data` line being streamed.
-    #[inline]
-    pub(crate) fn streamed(&mut self, len: usize) {
-        // Within the room: no limit, so no `u32`, is passed.
-        self.line_len += len as u32;
-        self.block_len += len as u32;
-    }
-
-    /// The streamed `data` line ends at `input[end]` (the tier appended `input[..end]` after
-    /// [`Interpreter::streamed`]); returns where the next line starts.
-    #[inline]
-    pub(crate) fn end_data_line(&mut self, input: &[u8], end: usize) -> usize {
-        self.flags &= !IN_DATA;
-        let next = self.scanner.after_line_end(input, end);
-        self.block_len = clamp(self.block_len as usize + next - end);
-        next
     }
 
     /// The commonest event whole, if `input` starts with it at a block's start in the plain
@@ -495,124 +388,6 @@ impl Interpreter {
         self.flags |= ID_SET;
     }
 
-    /// No complete line in `input[at..]`: check the event limit against the partial line, or,
-    /// if `stream` and it is a `data` line, start streaming it. (Once per read: kept out of
-    /// the per-line loop.)
-    #[inline(never)]
-    fn partial(
-        &mut self,
-        input: &[u8],
-        at: &mut usize,
-        consumed: usize,
-        stream: bool,
-    ) -> Result<Step, DecodeError> {
-        let next = *at + consumed;
-        // Bytes that may still be a BOM are no partial line.
-        let partial_len = if self.scanner.awaiting_bom() {
-            0
-        } else {
-            input.len() - next
-        };
-        let discarding = self.flags & DISCARDING != 0;
-        // What the scanner consumed without completing a line (the LF of a CRLF split across
-        // chunks) belongs to the block, as it does when the line completes.
-        if consumed != 0 && self.block_len != 0 && !discarding {
-            self.block_len = clamp(self.block_len as usize + consumed);
-        }
-        if partial_len > 0 && discarding {
-            self.scanner.discard_line();
-            return Ok(Step::Partial {
-                consumed: input.len(),
-            });
-        }
-        if partial_len > 0 {
-            let block_len = self.block_len as usize + partial_len;
-            if block_len > self.max_event_len as usize {
-                self.scanner.discard_line();
-                *at = input.len();
-                return Err(self.event_too_long());
-            }
-            if stream && data_value_at(&input[next..]).is_some() {
-                // The scanner searched the line's bytes; the streaming goes on from its end.
-                self.scanner.searched(0);
-                self.flags |= IN_DATA;
-                self.line_len = 0;
-                *at = next;
-                if let Some(step) = self.piece(input, at, true)? {
-                    return Ok(step);
-                }
-            }
-        }
-        Ok(Step::Partial { consumed: next })
-    }
-
-    /// The next piece of the `data` line being streamed, from `input[*at..]` (its start, with
-    /// its name, if `starts`; those bytes were searched already). `None`: the piece ended an
-    /// offending line, dropped; the next lines follow.
-    #[inline(never)]
-    fn piece(
-        &mut self,
-        input: &[u8],
-        at: &mut usize,
-        starts: bool,
-    ) -> Result<Option<Step>, DecodeError> {
-        let rest = &input[*at..];
-        let (len, ended) = if starts {
-            (rest.len(), None)
-        } else {
-            match self.scanner.find_end(rest) {
-                Some(len) => (len, Some(len)),
-                None => (rest.len(), None),
-            }
-        };
-        let discarding = self.flags & DISCARDING != 0;
-        let mut value = *at..*at + len;
-        let first = self.flags & HAS_DATA == 0;
-        if !discarding {
-            let line_len = self.line_len as usize + len;
-            let block_len = self.block_len as usize + len;
-            if line_len > self.scanner.max_line_len() {
-                return Err(self.offended(DecodeError::LineTooLong {
-                    limit: self.scanner.max_line_len(),
-                }));
-            }
-            if block_len > self.max_event_len as usize {
-                return Err(self.event_too_long());
-            }
-            self.line_len = clamp(line_len);
-            self.block_len = clamp(block_len);
-            self.flags |= HAS_DATA;
-            if starts {
-                value.start += data_value_at(rest).unwrap_or(0);
-            }
-        }
-        let next = match ended {
-            Some(len) => {
-                self.flags &= !IN_DATA;
-                let end = *at + len;
-                let next = self.scanner.after_line_end(input, end);
-                if !discarding {
-                    self.block_len = clamp(self.block_len as usize + next - end);
-                }
-                Some(next)
-            }
-            None => None,
-        };
-        *at = next.unwrap_or(input.len());
-        if discarding {
-            // The rest of an offending line: dropped.
-            return Ok(next.is_none().then_some(Step::Partial {
-                consumed: input.len(),
-            }));
-        }
-        Ok(Some(Step::Piece {
-            value,
-            starts,
-            first: first && starts,
-            next,
-        }))
-    }
-
     /// The block ended (its blank line): its `id` becomes the last event ID (the spec's first
     /// dispatch step, taken even when nothing fires) and its type is forgotten.
     #[inline(always)]
@@ -639,31 +414,4 @@ impl Interpreter {
             last_event_id: self.last_event_id.clone(),
         }
     }
-}
-
-/// Decodes UTF-8, replacing invalid sequences with U+FFFD.
-fn lossy(bytes: &[u8]) -> alloc::borrow::Cow<'_, str> {
-    String::from_utf8_lossy(bytes)
-}
-
-/// A field value as a shared string, invalid UTF-8 replaced with U+FFFD. `from_utf8` first:
-/// on short valid values it is much cheaper than the lossy decoder.
-fn shared(bytes: &[u8]) -> Arc<str> {
-    match core::str::from_utf8(bytes) {
-        Ok(text) => Arc::from(text),
-        Err(_) => Arc::from(lossy(bytes)),
-    }
-}
-
-/// Turns joined data bytes into a `String`, copying only if they are not valid UTF-8.
-pub(crate) fn into_string(data: Vec<u8>) -> String {
-    String::from_utf8(data).unwrap_or_else(|error| lossy(error.as_bytes()).into_owned())
-}
-
-/// Copies data bytes into an exactly sized `String` (one allocation, no growth), replacing
-/// invalid UTF-8 with U+FFFD.
-pub(crate) fn to_string(data: &[u8]) -> String {
-    // Validated after the copy: the fresh allocation is word-aligned, which std's validator
-    // runs fastest on.
-    into_string(data.to_vec())
 }

@@ -1,7 +1,7 @@
 //! The streaming line tier: `data` values in pieces as they arrive, so a data line longer
 //! than your buffer (or than all your RAM) never has to be held anywhere.
 
-use super::line::{data_value_at, Line};
+use super::field::{data_value_at, Line};
 use super::scan::{LineScanner, Scan};
 use crate::{DecodeError, Decoded, Limits, Status};
 
@@ -82,11 +82,18 @@ impl FragmentDecoder {
         }
     }
 
-    /// Forgets the current stream: the next byte starts a new one (a BOM is stripped again).
-    pub fn reset(&mut self) {
+    /// The stream ended: a partial line is discarded and the next byte starts a new stream
+    /// (a BOM is stripped again). Drop your buffer's unconsumed bytes too.
+    pub fn finish(&mut self) {
         self.scanner.reset();
         self.pos = 0;
         self.in_data = false;
+    }
+
+    /// Forgets the current stream: the next byte starts a new one (a BOM is stripped again).
+    #[deprecated(since = "0.1.1", note = "renamed `finish`, the name every tier uses")]
+    pub fn reset(&mut self) {
+        self.finish();
     }
 
     /// Decodes the next fragment from `input`, the bytes not consumed yet.

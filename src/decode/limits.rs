@@ -15,6 +15,7 @@
 pub struct Limits {
     max_line_len: usize,
     max_event_len: usize,
+    max_id_len: usize,
 }
 
 impl Limits {
@@ -28,6 +29,7 @@ impl Limits {
         Limits {
             max_line_len: Self::DEFAULT_MAX_LINE_LEN,
             max_event_len: Self::DEFAULT_MAX_EVENT_LEN,
+            max_id_len: Self::DEFAULT_MAX_ID_LEN,
         }
     }
 
@@ -36,6 +38,7 @@ impl Limits {
         Limits {
             max_line_len: usize::MAX,
             max_event_len: usize::MAX,
+            max_id_len: usize::MAX,
         }
     }
 
@@ -62,6 +65,27 @@ impl Limits {
     /// The longest event block accepted, in bytes.
     pub const fn max_event_len(&self) -> usize {
         self.max_event_len
+    }
+
+    /// Default maximum last event ID length: 256 bytes, the inline capacity of
+    /// [`BlockDecoder`](crate::decode::BlockDecoder).
+    pub const DEFAULT_MAX_ID_LEN: usize = 256;
+
+    /// Sets the longest `id` value a decoder that keeps the last event ID in a bounded store
+    /// accepts ([`BlockDecoder`](crate::decode::BlockDecoder), where it cannot exceed
+    /// [`BlockDecoder::ID_CAPACITY`](crate::decode::BlockDecoder::ID_CAPACITY), and
+    /// [`LendingDecoder`](crate::decode::LendingDecoder)). A longer one is
+    /// [`DecodeError::IdTooLong`](crate::DecodeError::IdTooLong). [`Decoder`](crate::Decoder)
+    /// and [`BytesDecoder`](crate::BytesDecoder) bound IDs by the line limit only.
+    #[must_use]
+    pub const fn with_max_id_len(mut self, max: usize) -> Self {
+        self.max_id_len = max;
+        self
+    }
+
+    /// The longest `id` value accepted by the tiers with a bounded ID store, in bytes.
+    pub const fn max_id_len(&self) -> usize {
+        self.max_id_len
     }
 }
 

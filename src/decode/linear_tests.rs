@@ -31,7 +31,7 @@ fn line_scanner_scans_each_byte_once_when_fed_byte_by_byte() {
         }
     }
     assert_eq!(lines, 2);
-    assert_eq!(scanner.scanned, stream.len());
+    assert_eq!(scanner.scanned(), stream.len());
 }
 
 #[test]
@@ -50,7 +50,7 @@ fn event_tier_scans_each_byte_once_when_fed_byte_by_byte() {
         }
     }
     assert_eq!(events, 1);
-    assert_eq!(decoder.scanner.scanned, stream.len());
+    assert_eq!(decoder.scanner.scanned(), stream.len());
 }
 
 #[test]
@@ -83,7 +83,7 @@ fn streaming_tier_scans_each_byte_once_and_holds_at_most_six_when_fed_byte_by_by
         }
     }
     assert_eq!((value, blank), (LONG, 1));
-    assert_eq!(decoder.scanner.scanned, stream.len());
+    assert_eq!(decoder.scanner.scanned(), stream.len());
 }
 
 /// A data line over the line limit seen first by the scanner (after a BOM) is taken over by
@@ -106,7 +106,7 @@ fn streaming_tier_takes_over_an_over_long_data_line_without_searching_it_again()
     assert_eq!(decoded.consumed, 110);
     // The BOM is compared, not searched; every other byte through the data's LF once, and
     // that LF (where the scanner stopped) once more.
-    assert_eq!(decoder.scanner.scanned, 110 - 3 + 1);
+    assert_eq!(decoder.scanner.scanned(), 110 - 3 + 1);
 }
 
 /// The event tier's fast path (plain state) and its general loop share the count: a stream
@@ -140,7 +140,7 @@ fn event_tier_searches_each_byte_once_at_every_split() {
         assert_eq!(events, 5, "split at {split}");
         let crlf = stream.windows(2).filter(|pair| pair == b"\r\n").count();
         assert_eq!(
-            decoder.scanner.scanned,
+            decoder.scanner.scanned(),
             stream.len() - crlf,
             "split at {split}"
         );

@@ -1,10 +1,12 @@
-//! Decoding `text/event-stream`: three tiers over one line scanner.
+//! Decoding `text/event-stream`: tiers over one line scanner.
 //!
 //! | tier | type | allocates | yields |
 //! |------|------|-----------|--------|
 //! | line | [`LineDecoder`] | never | classified [`Line`]s borrowed from your buffer |
 //! | streaming line | [`FragmentDecoder`] | never | lines, with `data` values in pieces as they arrive: no line needs to fit your buffer |
 //! | event | [`EventDecoder`] | never | whole blocks as [`RawEvent`]s borrowed from your buffer |
+//! | block | [`BlockDecoder`] | never | the same as [`Block`]s with the stream state an `EventSource` keeps: type (`message` default), last event ID (inline, bounded), reconnection time |
+//! | lending (`alloc`) | [`LendingDecoder`] | nothing per event once warm | every item (events as [`EventView`]s of `&str`, comments, retries) lent from its own buffers through one `next_item` loop; [`EventReader`] (`std`) over any `std::io::Read` |
 //! | owned (`alloc`) | [`Decoder`] | the data only | spec-dispatched [`Event`]s, keeping stream state |
 //! | bytes (`bytes`) | [`BytesDecoder`] | multi-line data only | [`Event<Bytes>`](Event), single-line data never copied |
 //!
@@ -16,13 +18,31 @@
 //!
 //! On an error (a [`Limits`] violation) nothing is reported consumed: call again with the same
 //! input (plus anything you appended) and decoding resumes after the offending line or event.
+//! Every tier ends a stream with `finish`.
+//!
+//! ## Where the spec's rules live
+//!
+//! Line ends, the BOM and the line limit: `scan.rs`, the one scanner. Field classification
+//! (name/value split, `id` without NUL, `retry` digits): `field.rs`, [`Line::parse`]. The
+//! stream state over whole blocks (last event ID set by every block, `message` default, the
+//! reconnection time): `stream_state.rs` ([`BlockDecoder`], [`LendingDecoder`]). One
+//! duplication remains: what a field line does to the event being built (`data` appends,
+//! `event` sets the type, `id` sets the ID buffer, blank line dispatches) is written twice,
+//! in `BlockInfo::record` (`raw_event.rs`: spans into a borrowed block, for the event and
+//! block tiers and the lending decoder) and in `Interpreter::step` (`dispatch.rs`: lines
+//! consumed one by one, data streamed, for [`Decoder`] and [`BytesDecoder`]). Both dispatch
+//! on [`Line::parse`]; the matrix tests check both against the reference decoder at every
+//! chunking.
 
-mod event;
+mod block;
+mod field;
 mod fragment;
 mod limits;
 mod line;
 mod line_end;
+mod raw_event;
 mod scan;
+mod stream_state;
 
 #[cfg(test)]
 mod linear_tests;
@@ -30,20 +50,42 @@ mod linear_tests;
 #[cfg(feature = "alloc")]
 mod dispatch;
 #[cfg(feature = "alloc")]
+mod event;
+#[cfg(feature = "alloc")]
+mod feed;
+#[cfg(feature = "alloc")]
+mod lending;
+#[cfg(feature = "alloc")]
 mod owned;
+#[cfg(feature = "std")]
+mod read;
+#[cfg(feature = "alloc")]
+mod streamed;
+#[cfg(feature = "alloc")]
+mod text;
 
 #[cfg(feature = "bytes")]
 mod bytes;
 
-pub use event::{BufferTooSmall, Comments, DataLines, EventDecoder, RawEvent};
+pub use crate::error::BufferTooSmall;
+pub use block::EventDecoder;
+pub use field::Line;
 pub use fragment::{Fragment, FragmentDecoder};
 pub use limits::Limits;
-pub use line::{Line, LineDecoder};
+pub use line::LineDecoder;
+pub use raw_event::{Comments, DataLines, RawEvent};
+pub use stream_state::{Block, BlockDecoder};
 
 #[cfg(feature = "alloc")]
-pub use dispatch::Event;
+pub use event::Event;
 #[cfg(feature = "alloc")]
-pub use owned::{Decoder, Feed};
+pub use feed::Feed;
+#[cfg(feature = "alloc")]
+pub use lending::{EventView, LendingDecoder};
+#[cfg(feature = "alloc")]
+pub use owned::Decoder;
+#[cfg(feature = "std")]
+pub use read::{EventReader, ReadError};
 
 #[cfg(feature = "bytes")]
 pub use self::bytes::BytesDecoder;

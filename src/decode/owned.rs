@@ -3,9 +3,9 @@
 use alloc::{string::String, vec::Vec};
 use core::ops::Range;
 
-use super::dispatch::{into_string, to_string, Interpreter, Quick, Step};
-use super::line_end::find_line_end;
-use super::scan::clamp_limit;
+use super::dispatch::{Interpreter, Quick, Step};
+use super::event::{into_string, to_string};
+use super::feed::Utf8Prefix;
 use crate::{DecodeError, Decoded, Event, Item, Limits, Status};
 
 /// The owned tier: turns a byte stream into the events an `EventSource` fires.
@@ -39,15 +39,15 @@ use crate::{DecodeError, Decoded, Event, Item, Limits, Status};
 /// ```
 #[derive(Debug, Clone)]
 pub struct Decoder {
-    interpreter: Interpreter,
+    pub(super) interpreter: Interpreter,
     /// `buf[..data_len]` is the block's data so far, lines joined with LF. (At most the event
     /// limit, a `u32`.)
-    data_len: u32,
+    pub(super) data_len: u32,
     /// `buf[data_len..]` holds input to decode as it is (not just a searched partial line: a
     /// dropped [`Feed`]'s rest, lines after an event or an error there): decoded first.
-    raw_tail: bool,
+    pub(super) raw_tail: bool,
     /// Bytes of the unconsumed input already processed, when an error was returned.
-    pos: usize,
+    pub(super) pos: usize,
     /// The data, then the partial line [`Decoder::feed`] keeps between chunks. One buffer:
     /// `data` lines are streamed into the data as they arrive, so the partial line is never a
     /// `data` line (but for its first five bytes, `data:`, before its value starts).
@@ -158,7 +158,7 @@ impl Decoder {
     /// given, caches the UTF-8 check of `input` across calls. Only called with no partial
     /// line kept in `buf`.
     #[inline]
-    fn decode_items<'a>(
+    pub(super) fn decode_items<'a>(
         &mut self,
         input: &'a [u8],
         report: bool,
@@ -270,7 +270,7 @@ impl Decoder {
     /// the data, through the line's end if it holds one, with no call into the per-line loop.
     /// Returns how much was consumed, if anything (only with no partial line kept in `buf`).
     #[inline(always)]
-    fn stream_data(&mut self, input: &[u8]) -> Option<usize> {
+    pub(super) fn stream_data(&mut self, input: &[u8]) -> Option<usize> {
         let len = input.len();
         if len == 0 || len > self.interpreter.data_room() || self.pos != 0 {
             return None;
@@ -287,7 +287,7 @@ impl Decoder {
 
     /// `input[range]` as the data's `String`, invalid UTF-8 replaced.
     #[inline]
-    fn string<'a>(
+    pub(super) fn string<'a>(
         input: &'a [u8],
         range: Range<usize>,
         prefix: Option<&mut Utf8Prefix<'a>>,
@@ -300,7 +300,7 @@ impl Decoder {
 
     /// Appends to the data (only when no partial line is kept after it).
     #[inline]
-    fn push_data(&mut self, bytes: &[u8]) {
+    pub(super) fn push_data(&mut self, bytes: &[u8]) {
         self.buf.extend_from_slice(bytes);
         // At most the event limit (a `u32`): the interpreter checked the block's length.
         self.data_len = self.buf.len() as u32;
@@ -308,14 +308,14 @@ impl Decoder {
 
     /// Appends a line after the data's last: an LF, then `value`.
     #[inline]
-    fn push_line(&mut self, value: &[u8]) {
+    pub(super) fn push_line(&mut self, value: &[u8]) {
         self.buf.reserve(1 + value.len());
         self.buf.push(b'\n');
         self.push_data(value);
     }
 
     /// Copies the block's first data line, still in the input, into the data.
-    fn keep_first(&mut self, input: &[u8], first: &mut Option<Range<usize>>) {
+    pub(super) fn keep_first(&mut self, input: &[u8], first: &mut Option<Range<usize>>) {
         if let Some(range) = first.take() {
             self.push_data(&input[range]);
         }
@@ -324,7 +324,7 @@ impl Decoder {
     /// The data, as the dispatched event's `String`. Joined lines are copied out exactly and
     /// the buffer stays for the next event's; a huge buffer (which would be freed anyway) is
     /// handed over whole, without a copy.
-    fn take_data(&mut self) -> String {
+    pub(super) fn take_data(&mut self) -> String {
         let data_len = core::mem::take(&mut self.data_len) as usize;
         if self.buf.len() == data_len && self.buf.capacity() > KEEP_CAPACITY {
             // Huge events come in a row: the next one's buffer is reserved at once.
@@ -339,149 +339,16 @@ impl Decoder {
     }
 
     /// The block was dropped (a limit): so is its data; a partial line kept after it stays.
-    fn drop_data(&mut self) {
+    pub(super) fn drop_data(&mut self) {
         let data_len = core::mem::take(&mut self.data_len) as usize;
         self.buf.drain(..data_len.min(self.buf.len()));
         self.release_if_empty();
     }
 
     /// Nothing is kept: a buffer a huge line or event grew is let go.
-    fn release_if_empty(&mut self) {
+    pub(super) fn release_if_empty(&mut self) {
         if self.buf.is_empty() {
             release(&mut self.buf);
-        }
-    }
-
-    /// Whether `feed` keeps a partial line (or undecoded input) after the data.
-    #[inline]
-    fn has_tail(&self) -> bool {
-        self.buf.len() > self.data_len as usize
-    }
-
-    /// Continues the partial line `feed` keeps with `chunk`: takes the chunk's bytes through its
-    /// first line end (all of a small chunk, or of one without a line end) and decodes them.
-    fn continue_tail(&mut self, chunk: &mut &[u8]) -> Result<Option<Event>, DecodeError> {
-        let tail = &self.buf[self.data_len as usize..];
-        let tail_len = tail.len();
-        // Bytes that only lengthen a partial line within the limits (and not one that may
-        // yet be a `data` line, which is streamed) need not be decoded.
-        let idle = chunk.len() <= self.interpreter.room(tail_len)
-            && (tail_len > 5 || !b"data:".starts_with(tail));
-        let found = find_line_end(chunk);
-        let clean = found.unwrap_or(chunk.len());
-        // The bytes searched here are not searched again: the scanner goes on after them.
-        self.interpreter.count_search(clean);
-        self.interpreter.searched(tail_len + clean);
-        // A small chunk goes to the tail whole: its lines are decoded there in one pass. A big
-        // one gives only the line's end; its other lines are decoded where they are.
-        let take = match found {
-            Some(end) if chunk.len() > SMALL_CHUNK => line_end(chunk, end),
-            _ => chunk.len(),
-        };
-        self.buf.extend_from_slice(&chunk[..take]);
-        *chunk = &chunk[take..];
-        if idle && found.is_none() {
-            return Ok(None);
-        }
-        self.decode_tail()
-    }
-
-    /// Decodes the partial line kept after the data (now completed or longer), in place.
-    fn decode_tail(&mut self) -> Result<Option<Event>, DecodeError> {
-        loop {
-            let data_len = self.data_len as usize;
-            let Some(tail) = self.buf.get(data_len..).filter(|tail| !tail.is_empty()) else {
-                // A huge line kept here is gone: so is its memory.
-                self.release_if_empty();
-                return Ok(None);
-            };
-            let tail_len = tail.len();
-            // Past what an error left processed (a dropped `Feed` kept its input as it was).
-            let mut at = core::mem::take(&mut self.pos).min(tail_len);
-            let step = match self.interpreter.step(tail, &mut at, false, true) {
-                Ok(step) => step,
-                Err(error) => {
-                    // What the interpreter consumed goes; the rest (it may hold the offending
-                    // line's end now) is decoded again as it is next time.
-                    self.buf.drain(data_len..data_len + at);
-                    self.drop_data();
-                    self.pos = 0;
-                    self.raw_tail = self.has_tail();
-                    return Err(error);
-                }
-            };
-            let data = match step {
-                Step::Partial { consumed } => {
-                    self.buf.drain(data_len..data_len + consumed);
-                    self.release_if_empty();
-                    return Ok(None);
-                }
-                Step::Data { value, first, next } => {
-                    self.data_from_tail(value, !first, next);
-                    continue;
-                }
-                Step::Piece {
-                    value,
-                    starts,
-                    first,
-                    next,
-                } => {
-                    self.data_from_tail(value, starts && !first, next.unwrap_or(tail_len));
-                    continue;
-                }
-                // Not reported (`report` is off).
-                Step::Comment { next, .. } | Step::Retry { next, .. } => {
-                    self.buf.drain(data_len..data_len + next);
-                    continue;
-                }
-                Step::Event { value, next } => {
-                    let data = to_string(&tail[value]);
-                    self.buf.drain(data_len..data_len + next);
-                    data
-                }
-                Step::Dispatch { next } => {
-                    self.buf.drain(data_len..data_len + next);
-                    self.take_data()
-                }
-            };
-            // Lines may follow in the tail (a small chunk is taken whole): decoded as they
-            // are, before more is appended.
-            self.raw_tail = self.has_tail();
-            return Ok(Some(self.interpreter.dispatch(data)));
-        }
-    }
-
-    /// Moves a data value from the kept partial line (`value`, relative to it) to the data's
-    /// end (after an LF if `lf`), dropping the line's bytes through `next`.
-    fn data_from_tail(&mut self, value: Range<usize>, lf: bool, next: usize) {
-        let data_len = self.data_len as usize;
-        // The value follows at least `data:` in the line: moving it left by up to five bytes
-        // (LF first) never overwrites what is still to be moved.
-        let to = data_len + usize::from(lf);
-        self.buf
-            .copy_within(data_len + value.start..data_len + value.end, to);
-        if lf {
-            self.buf[data_len] = b'\n';
-        }
-        let new_len = to + value.len();
-        self.buf.drain(new_len..data_len + next);
-        self.data_len = clamp_limit(new_len);
-    }
-
-    /// Decodes a chunk as it arrived: iterate to get its events. The decoder keeps the partial
-    /// line at the chunk's end for the next call. Comments and `retry` are applied but not
-    /// yielded (use [`Decoder::decode`] to see them).
-    ///
-    /// Dropping the iterator early keeps the rest of the chunk for the next call: no event is
-    /// lost.
-    ///
-    /// Time is linear in the bytes fed, at any chunking: every byte is searched for line ends
-    /// once.
-    pub fn feed<'d, 'c>(&'d mut self, chunk: &'c [u8]) -> Feed<'d, 'c> {
-        Feed {
-            decoder: self,
-            chunk,
-            prefix: Utf8Prefix::default(),
         }
     }
 
@@ -498,142 +365,6 @@ impl Default for Decoder {
     }
 }
 
-/// Iterator over the events of one chunk. See [`Decoder::feed`].
-#[derive(Debug)]
-pub struct Feed<'d, 'c> {
-    decoder: &'d mut Decoder,
-    chunk: &'c [u8],
-    prefix: Utf8Prefix<'c>,
-}
-
-/// The valid UTF-8 prefix of a chunk's complete lines, checked once per chunk (when its first
-/// event is dispatched): an event's data is then a cheap slice of it, not validated alone.
-#[derive(Debug, Clone, Copy, Default)]
-struct Utf8Prefix<'c> {
-    /// A prefix of the unconsumed chunk, once `checked`.
-    text: &'c str,
-    checked: bool,
-}
-
-impl<'c> Utf8Prefix<'c> {
-    /// `input[range]` (input: the unconsumed chunk) as a `String`, invalid UTF-8 replaced.
-    fn string(&mut self, input: &'c [u8], range: Range<usize>) -> String {
-        if !self.checked {
-            self.checked = true;
-            // Through the last line end only: a character split across chunks is no error.
-            let lines = &input[..memchr::memrchr2(b'\n', b'\r', input).unwrap_or(0)];
-            self.text = match core::str::from_utf8(lines) {
-                Ok(text) => text,
-                Err(error) => core::str::from_utf8(&lines[..error.valid_up_to()]).unwrap_or(""),
-            };
-        }
-        match self.text.get(range.clone()) {
-            Some(text) => String::from(text),
-            None => to_string(&input[range]),
-        }
-    }
-
-    /// Drops `n` bytes (whole lines) from the front.
-    #[inline]
-    fn advance(&mut self, n: usize) {
-        if self.checked {
-            self.text = self.text.get(n..).unwrap_or("");
-        }
-    }
-}
-
-impl Iterator for Feed<'_, '_> {
-    type Item = Result<Event, DecodeError>;
-
-    #[inline]
-    fn next(&mut self) -> Option<Self::Item> {
-        let decoder = &mut *self.decoder;
-        if !decoder.has_tail() {
-            if let Some(next) = decoder.stream_data(self.chunk) {
-                self.chunk = &self.chunk[next..];
-                self.prefix.advance(next);
-                if self.chunk.is_empty() {
-                    return None;
-                }
-            }
-        }
-        self.next_slow()
-    }
-}
-
-impl Feed<'_, '_> {
-    /// [`Feed::next`] past its fast path.
-    fn next_slow(&mut self) -> Option<Result<Event, DecodeError>> {
-        let decoder = &mut *self.decoder;
-        if decoder.raw_tail {
-            // Input kept as it came (a dropped `Feed`'s rest, a line an error left): decoded
-            // first, in place, until only a partial line is left.
-            match decoder.decode_tail() {
-                Ok(Some(event)) => return Some(Ok(event)),
-                Ok(None) => decoder.raw_tail = false,
-                Err(error) => return Some(Err(error)),
-            }
-        }
-        loop {
-            if self.chunk.is_empty() {
-                return None;
-            }
-            if decoder.has_tail() {
-                let before = self.chunk.len();
-                let outcome = decoder.continue_tail(&mut self.chunk);
-                self.prefix.advance(before - self.chunk.len());
-                match outcome {
-                    Ok(Some(event)) => return Some(Ok(event)),
-                    Ok(None) => continue,
-                    Err(error) => return Some(Err(error)),
-                }
-            }
-            let decoded = match decoder.decode_items(self.chunk, false, Some(&mut self.prefix)) {
-                Ok(decoded) => decoded,
-                Err(error) => return Some(Err(error)),
-            };
-            self.chunk = &self.chunk[decoded.consumed..];
-            self.prefix.advance(decoded.consumed);
-            match decoded.status {
-                Status::Complete(Item::Event(event)) => return Some(Ok(event)),
-                Status::Complete(_) => continue,
-                Status::Partial => {
-                    // Keep the partial line; the scanner resumes where it stopped.
-                    decoder.buf.extend_from_slice(self.chunk);
-                    self.chunk = &[];
-                    return None;
-                }
-            }
-        }
-    }
-}
-
-impl Drop for Feed<'_, '_> {
-    #[inline]
-    fn drop(&mut self) {
-        // Whatever was not decoded yet waits for the next call.
-        if !self.chunk.is_empty() {
-            self.keep_rest();
-        }
-    }
-}
-
-impl Feed<'_, '_> {
-    #[cold]
-    fn keep_rest(&mut self) {
-        self.decoder.buf.extend_from_slice(self.chunk);
-        self.decoder.raw_tail = true;
-    }
-}
-
-/// Where the line whose terminator is at `chunk[end]` ends, its terminator included.
-fn line_end(chunk: &[u8], end: usize) -> usize {
-    end + 1 + usize::from(chunk[end] == b'\r' && chunk.get(end + 1) == Some(&b'\n'))
-}
-
-/// Chunks up to this long that continue a partial line are appended to it whole.
-const SMALL_CHUNK: usize = 64;
-
 /// Buffers keep their allocation for the next line or event, unless a huge one grew them: a
 /// connection that once saw a big event must not pin its memory forever.
 const KEEP_CAPACITY: usize = 64 * 1024;
@@ -642,76 +373,5 @@ fn release(buffer: &mut Vec<u8>) {
     buffer.clear();
     if buffer.capacity() > KEEP_CAPACITY {
         *buffer = Vec::new();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Decoder;
-    use alloc::{string::String, vec::Vec};
-
-    fn events(chunks: impl Iterator<Item = Vec<u8>>) -> Vec<(String, String, String)> {
-        let mut decoder = Decoder::new();
-        let mut events = Vec::new();
-        for chunk in chunks {
-            for event in decoder.feed(&chunk) {
-                let event = event.unwrap();
-                let (kind, id) = (event.event_type().into(), event.last_event_id().into());
-                events.push((kind, event.into_data(), id));
-            }
-        }
-        events
-    }
-
-    /// Partial lines that end before, at and after the part of a big chunk searched for their
-    /// end, followed by more lines in the same chunk; UTF-8 split across chunks.
-    /// Small chunks are taken into the kept partial line whole, several lines at a time, with
-    /// events among them: every chunk size through twice the small-chunk bound.
-    #[test]
-    fn feed_in_small_chunks_equals_feed_whole() {
-        let mut stream = Vec::new();
-        for i in 0..60 {
-            let lines = alloc::format!(
-                ": c{i}\r\nid: {i}\nevent: e{}\rdata: {}\ndata\r\n\ndata: {i}\n\n",
-                i % 4,
-                "x".repeat(i % 9)
-            );
-            stream.extend_from_slice(lines.as_bytes());
-        }
-        let whole = events(core::iter::once(stream.clone()));
-        assert_eq!(whole.len(), 120);
-        for size in 1..=2 * super::SMALL_CHUNK + 2 {
-            let chunked = events(stream.chunks(size).map(<[u8]>::to_vec));
-            assert!(chunked == whole, "chunks of {size}");
-        }
-    }
-
-    #[test]
-    fn feed_in_big_chunks_equals_feed_whole() {
-        let mut stream = Vec::new();
-        for (i, len) in [1, 70, 504, 512, 515, 3000]
-            .into_iter()
-            .cycle()
-            .take(40)
-            .enumerate()
-        {
-            stream.extend_from_slice(alloc::format!("id: {i}\r\nevent: e{}\r\n", i % 3).as_bytes());
-            for line in 0..i % 3 + 1 {
-                stream.extend_from_slice(b"data: ");
-                // Valid two-byte characters (split by some chunkings), ASCII, invalid bytes.
-                let unit: &[u8] = [&b"\xC3\xA9"[..], b"x", b"\xFF"][(i + line) % 3];
-                for _ in 0..len {
-                    stream.extend_from_slice(unit);
-                }
-                stream.extend_from_slice(if i % 2 == 0 { b"\n" } else { b"\r" });
-            }
-            stream.extend_from_slice(b"\r\n");
-        }
-        let whole = events(core::iter::once(stream.clone()));
-        assert_eq!(whole.len(), 40);
-        for size in [1, 7, 511, 512, 700, 1000, 4096] {
-            let chunked = events(stream.chunks(size).map(<[u8]>::to_vec));
-            assert!(chunked == whole, "chunks of {size}");
-        }
     }
 }

@@ -2,7 +2,7 @@
 //! `memchr2`, strips the leading BOM, joins a CR and LF split across chunks, resumes where the
 //! last call stopped, and enforces the line-length limit.
 
-use super::line::data_value_at;
+use super::field::data_value_at;
 use super::line_end::find_line_end;
 use crate::DecodeError;
 
@@ -48,9 +48,28 @@ pub(crate) struct LineScanner {
     /// Bytes at the front of the unconsumed input (a BOM, an LF) that were skipped before an
     /// error was returned, so they were not reported consumed.
     pending: u8,
-    /// Bytes handed to `memchr2`, so tests can prove the scanner never rescans.
+    /// Bytes searched for line ends (tests only: zero-sized otherwise).
+    search_count: SearchCount,
+}
+
+/// How many bytes the line-end searches looked at, so the linear-time tests can prove no byte
+/// is searched twice. Counted only when testing: otherwise zero-sized, its `add` a no-op, so
+/// the hot path carries nothing of it.
+#[derive(Debug, Clone, Copy, Default)]
+struct SearchCount {
     #[cfg(test)]
-    pub(crate) scanned: usize,
+    bytes: usize,
+}
+
+impl SearchCount {
+    #[inline(always)]
+    fn add(&mut self, len: usize) {
+        #[cfg(test)]
+        {
+            self.bytes += len;
+        }
+        let _ = len;
+    }
 }
 
 /// A limit as the scanner keeps it: at most `u32::MAX`.
@@ -69,9 +88,17 @@ impl LineScanner {
             scan_from: 0,
             flags: 0,
             pending: 0,
-            #[cfg(test)]
-            scanned: 0,
+            search_count: SearchCount {
+                #[cfg(test)]
+                bytes: 0,
+            },
         }
+    }
+
+    /// How many bytes the line-end searches looked at (see [`SearchCount`]).
+    #[cfg(test)]
+    pub(crate) fn scanned(&self) -> usize {
+        self.search_count.bytes
     }
 
     /// Forgets everything about the current stream; the next byte is a stream start again.
@@ -112,20 +139,15 @@ impl LineScanner {
     #[inline(always)]
     pub(crate) fn find_end(&mut self, haystack: &[u8]) -> Option<usize> {
         let found = find_line_end(haystack);
-        #[cfg(test)]
-        {
-            self.scanned += found.map_or(haystack.len(), |i| i + 1);
-        }
+        self.search_count
+            .add(found.map_or(haystack.len(), |i| i + 1));
         found
     }
 
     /// A tier's fast path saw a blank line (its terminator at the front of the input).
     #[inline(always)]
     pub(crate) fn saw_terminator(&mut self) {
-        #[cfg(test)]
-        {
-            self.scanned += 1;
-        }
+        self.search_count.add(1);
     }
 
     /// A tier's fast path searched the `len` bytes of a partial line (at most the line
@@ -139,11 +161,7 @@ impl LineScanner {
     /// searches in tests, so the linear-time tests see every search).
     #[inline(always)]
     pub(crate) fn count_search(&mut self, len: usize) {
-        #[cfg(test)]
-        {
-            self.scanned += len;
-        }
-        let _ = len;
+        self.search_count.add(len);
     }
 
     /// Where the next line starts after the line end at `input[end]` (a CR or LF): past a
@@ -247,10 +265,8 @@ impl LineScanner {
                 Some(b'\n' | b'\r') => Some(0),
                 _ => find_line_end(&input[from..]),
             };
-            #[cfg(test)]
-            {
-                self.scanned += found.map_or(input.len() - from, |i| i + 1);
-            }
+            self.search_count
+                .add(found.map_or(input.len() - from, |i| i + 1));
             match found {
                 Some(offset) if from + offset <= max => {
                     let end = from + offset;
@@ -303,10 +319,8 @@ impl LineScanner {
         }
         let from = start.max(self.scan_from as usize).min(input.len());
         let found = memchr::memchr2(b'\n', b'\r', &input[from..]);
-        #[cfg(test)]
-        {
-            self.scanned += found.map_or(input.len() - from, |i| i + 1);
-        }
+        self.search_count
+            .add(found.map_or(input.len() - from, |i| i + 1));
         let Some(offset) = found else {
             self.pending = 0;
             if self.flags & DISCARDING != 0 {
@@ -374,6 +388,12 @@ impl<'a> BlockLines<'a> {
     pub(crate) fn new(block: &'a [u8]) -> Self {
         BlockLines { rest: block }
     }
+
+    /// How many bytes of the block are still to be walked.
+    #[cfg(feature = "alloc")]
+    pub(crate) fn remaining(&self) -> usize {
+        self.rest.len()
+    }
 }
 
 impl<'a> Iterator for BlockLines<'a> {
@@ -383,7 +403,7 @@ impl<'a> Iterator for BlockLines<'a> {
         if self.rest.is_empty() {
             return None;
         }
-        let end = memchr::memchr2(b'\n', b'\r', self.rest).unwrap_or(self.rest.len());
+        let end = find_line_end(self.rest).unwrap_or(self.rest.len());
         let line = &self.rest[..end];
         let next = match self.rest.get(end..end + 2) {
             Some(b"\r\n") => end + 2,

@@ -25,6 +25,21 @@ pub mod drivers {
         (run.outcome, run.errors)
     }
 
+    pub fn lending(stream: &[u8], cuts: &[usize], limits: Limits) -> (Outcome, usize) {
+        let run = tiers::lending("", stream, cuts, limits);
+        (run.outcome, run.errors)
+    }
+
+    #[cfg(feature = "std")]
+    pub fn reader(stream: &[u8], cuts: &[usize], limits: Limits) -> (Vec<Observed>, String, usize) {
+        let run = tiers::reader("", stream, cuts, limits);
+        (run.outcome.observed, run.outcome.last_event_id, run.errors)
+    }
+
+    pub fn blocks(stream: &[u8], cuts: &[usize], limits: Limits) -> Option<Summary> {
+        tiers::blocks("", stream, cuts, limits)
+    }
+
     pub fn owned_feed(
         stream: &[u8],
         cuts: &[usize],
@@ -251,6 +266,25 @@ pub fn check_tiers(case: &Case<'_>) {
         tiers::reference_summary_per_block(stream),
         "event tier != owned tier"
     );
+    let (lending, errors) = tiers::lending(stream, cuts, unlimited);
+    assert_eq!(
+        (&lending, errors),
+        (&expected, 0),
+        "lending decoder != reference"
+    );
+    #[cfg(feature = "std")]
+    assert_eq!(
+        tiers::reader(stream, cuts, unlimited),
+        (expected.events(), expected.last_event_id.clone(), 0),
+        "event reader != reference"
+    );
+    if let Some(blocks) = tiers::blocks(stream, cuts, unlimited) {
+        assert_eq!(
+            blocks,
+            tiers::reference_summary_per_block(stream),
+            "block tier != reference"
+        );
+    }
 
     // Under limits: the event tier drops an offending block whole (its comments and retry
     // too), the streaming tiers report the comments and retries before the offending line, so

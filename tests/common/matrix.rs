@@ -89,6 +89,15 @@ pub fn check_cuts(
         expected.check(&outcome, false, &what("event"));
     }
 
+    if let Some(blocks) = tiers::blocks(start_id, stream, cuts, limits) {
+        assert_eq!(
+            blocks,
+            tiers::reference_summary_per_block(start_id, stream),
+            "{}",
+            what("block")
+        );
+    }
+
     #[cfg(feature = "alloc")]
     {
         let owned = tiers::owned(start_id, stream, cuts, limits);
@@ -96,6 +105,13 @@ pub fn check_cuts(
         assert_eq!(owned.outcome, reference, "{}", what("owned decode"));
         if let Some(expected) = expected {
             expected.check(&owned.outcome, true, &what("owned decode"));
+        }
+
+        let lending = tiers::lending(start_id, stream, cuts, limits);
+        assert_eq!(lending.errors, 0, "{}", what("lending"));
+        assert_eq!(lending.outcome, reference, "{}", what("lending"));
+        if let Some(expected) = expected {
+            expected.check(&lending.outcome, true, &what("lending"));
         }
 
         let feed = tiers::owned_feed(start_id, stream, cuts, limits);
@@ -121,6 +137,24 @@ pub fn check_cuts(
             (&feed.outcome, 0),
             "{}",
             what("owned feed, one event per call")
+        );
+    }
+
+    #[cfg(feature = "std")]
+    {
+        let read = tiers::reader(start_id, stream, cuts, limits);
+        assert_eq!(read.errors, 0, "{}", what("reader"));
+        assert_eq!(
+            read.outcome.observed,
+            reference.events(),
+            "{}",
+            what("reader")
+        );
+        assert_eq!(
+            read.outcome.last_event_id,
+            reference.last_event_id,
+            "{}",
+            what("reader")
         );
     }
 

@@ -106,6 +106,111 @@ pub fn owned(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> R
     run
 }
 
+/// The lending owned path (`LendingDecoder`): chunks pushed in, every item taken through
+/// `next_item`. Errors are counted, then skipped. IDs are bounded by the line limit only
+/// here, as in the other owned tiers, so every stream compares with the reference.
+#[cfg(feature = "alloc")]
+pub fn lending(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> Run {
+    let limits = limits.with_max_id_len(limits.max_line_len());
+    let mut decoder = sse_wire::decode::LendingDecoder::with_limits(limits);
+    decoder.set_last_event_id(start_id);
+    let mut run = Run::default();
+    let mut last_retry = None;
+    for chunk in chunks(stream, cuts) {
+        decoder.push(chunk);
+        while let Some(item) = decoder.next_item() {
+            match item {
+                Ok(sse_wire::Item::Event(event)) => {
+                    let owned = event.to_owned();
+                    assert_eq!(
+                        (owned.event_type(), owned.data(), owned.last_event_id()),
+                        (event.event_type(), event.data(), event.last_event_id())
+                    );
+                    run.outcome.observed.push(observe(&owned))
+                }
+                Ok(sse_wire::Item::Comment(text)) => run
+                    .outcome
+                    .observed
+                    .push(Observed::Comment(text.to_string())),
+                Ok(sse_wire::Item::Retry(ms)) => {
+                    last_retry = Some(ms);
+                    run.outcome.observed.push(Observed::Retry(ms))
+                }
+                Ok(_) => unreachable!("no other items exist"),
+                Err(_) => run.errors += 1,
+            }
+        }
+    }
+    decoder.finish();
+    // The unfinished block's complete lines: their comments and retries still count.
+    while let Some(item) = decoder.next_item() {
+        match item {
+            Ok(sse_wire::Item::Comment(text)) => run
+                .outcome
+                .observed
+                .push(Observed::Comment(text.to_string())),
+            Ok(sse_wire::Item::Retry(ms)) => {
+                last_retry = Some(ms);
+                run.outcome.observed.push(Observed::Retry(ms))
+            }
+            Ok(_) => panic!("an unfinished event fired"),
+            Err(_) => run.errors += 1,
+        }
+    }
+    assert_eq!(decoder.reconnection_time(), last_retry);
+    run.outcome.last_event_id = decoder.last_event_id().to_string();
+    run
+}
+
+/// The blocking reader (`EventReader`) over a reader that returns the chunks one per `read`
+/// (and an `Interrupted` error before each, which the reader retries).
+#[cfg(feature = "std")]
+pub fn reader(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> Run {
+    struct Chunked<'a> {
+        chunks: std::collections::VecDeque<&'a [u8]>,
+        interrupt: bool,
+    }
+    impl std::io::Read for Chunked<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            self.interrupt = !self.interrupt;
+            if self.interrupt {
+                return Err(std::io::ErrorKind::Interrupted.into());
+            }
+            let Some(chunk) = self.chunks.pop_front() else {
+                return Ok(0);
+            };
+            let n = chunk.len().min(out.len());
+            out[..n].copy_from_slice(&chunk[..n]);
+            if n < chunk.len() {
+                self.chunks.push_front(&chunk[n..]);
+            }
+            Ok(n)
+        }
+    }
+    let limits = limits.with_max_id_len(limits.max_line_len());
+    let chunks = chunks(stream, cuts)
+        .into_iter()
+        .filter(|c| !c.is_empty())
+        .collect();
+    let mut reader = sse_wire::decode::EventReader::with_limits(
+        Chunked {
+            chunks,
+            interrupt: false,
+        },
+        limits,
+    );
+    let mut run = Run::default();
+    reader.decoder_mut().set_last_event_id(start_id);
+    for event in reader.by_ref() {
+        match event {
+            Ok(event) => run.outcome.observed.push(observe(&event)),
+            Err(_) => run.errors += 1,
+        }
+    }
+    run.outcome.last_event_id = reader.decoder().last_event_id().to_string();
+    run
+}
+
 /// The owned tier through `feed`: only events (comments and retries are not yielded).
 #[cfg(feature = "alloc")]
 pub fn owned_feed(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> Run {
@@ -444,6 +549,66 @@ pub fn events(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> 
     }
     summary.last_event_id = lossy(&last_event_id);
     (summary, max_buffer)
+}
+
+/// The block tier (`BlockDecoder`), over a caller buffer: the stream state is the decoder's
+/// (type default, last event ID, reconnection time), nothing kept test-side. Compared on a
+/// [`Summary`], as the event tier. `None` if the stream holds a line too long for any ID to
+/// be sure to fit the decoder's inline ID buffer (the matrix then skips this tier).
+pub fn blocks(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> Option<Summary> {
+    use sse_wire::decode::BlockDecoder;
+    if super::reference::lines(stream)
+        .iter()
+        .any(|line| line.len() > BlockDecoder::ID_CAPACITY)
+    {
+        return None;
+    }
+    let mut decoder = BlockDecoder::with_limits(limits);
+    decoder
+        .set_last_event_id(start_id.as_bytes())
+        .expect("a short start ID");
+    let mut summary = Summary::default();
+    let mut buffer: Vec<u8> = Vec::new();
+    let mut last_retry = None;
+    for chunk in chunks(stream, cuts) {
+        buffer.extend_from_slice(chunk);
+        let mut start = 0;
+        loop {
+            let decoded = match decoder.decode(&buffer[start..]) {
+                Ok(decoded) => decoded,
+                Err(DecodeError::LineTooLong { .. } | DecodeError::EventTooLong { .. }) => {
+                    summary.errors += 1;
+                    continue;
+                }
+                Err(other) => panic!("unexpected error {other}"),
+            };
+            start += decoded.consumed;
+            let Status::Complete(block) = decoded.status else {
+                break;
+            };
+            summary.comments.extend(block.comments().map(lossy));
+            if let Some(ms) = block.retry() {
+                summary.retries.push(ms);
+                last_retry = Some(ms);
+            }
+            if block.fires() {
+                let mut joined = vec![0; block.data_len()];
+                let n = block.copy_data_to(&mut joined).expect("sized by data_len");
+                if let Some(single) = block.data_single() {
+                    assert_eq!(single, &joined[..n]);
+                }
+                summary.events.push(Observed::Event {
+                    event_type: lossy(block.event_type()),
+                    data: lossy(&joined[..n]),
+                    last_event_id: lossy(block.last_event_id()),
+                });
+            }
+        }
+        buffer.drain(..start);
+    }
+    assert_eq!(decoder.reconnection_time(), last_retry, "reconnection time");
+    summary.last_event_id = lossy(decoder.last_event_id());
+    Some(summary)
 }
 
 /// The reference's summary with only the last retry of each block kept, as the event tier

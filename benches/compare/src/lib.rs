@@ -55,6 +55,15 @@ pub enum Imp {
     /// sse-wire `FragmentDecoder`: lines out of a caller buffer, data streamed in pieces to
     /// the consumer (never joined, never held), the interpretation done by the consumer.
     Fragment,
+    /// sse-wire `decode::BlockDecoder`: the event tier's blocks with the stream state kept by
+    /// the decoder (type default, last event ID), out of a caller buffer.
+    Block,
+    /// sse-wire `decode::LendingDecoder`: chunks pushed in, each event lent (`&str` type, data,
+    /// last event ID, UTF-8 checked) through `next_item`.
+    Lending,
+    /// sse-wire `decode::EventReader` over an `io::Read` that returns the chunks, each event
+    /// lent through `next_event`.
+    Reader,
     /// sse-wire `Decoder::decode` over a caller buffer (sans-IO contract).
     OwnedDecode,
     /// sse-wire `Decoder::feed` (the decoder keeps the partial line).
@@ -78,8 +87,11 @@ pub enum Imp {
 }
 
 impl Imp {
-    pub const ALL: [Imp; 11] = [
+    pub const ALL: [Imp; 14] = [
         Imp::Event,
+        Imp::Block,
+        Imp::Lending,
+        Imp::Reader,
         Imp::Fragment,
         Imp::OwnedDecode,
         Imp::OwnedFeed,
@@ -95,6 +107,9 @@ impl Imp {
     pub fn name(self) -> &'static str {
         match self {
             Imp::Event => "sse-wire event",
+            Imp::Block => "sse-wire block",
+            Imp::Lending => "sse-wire lending",
+            Imp::Reader => "sse-wire reader",
             Imp::Fragment => "sse-wire fragment",
             Imp::OwnedDecode => "sse-wire owned decode",
             Imp::OwnedFeed => "sse-wire owned feed",
@@ -112,6 +127,9 @@ impl Imp {
     pub fn id(self) -> &'static str {
         match self {
             Imp::Event => "event",
+            Imp::Block => "block",
+            Imp::Lending => "lending",
+            Imp::Reader => "reader",
             Imp::Fragment => "fragment",
             Imp::OwnedDecode => "owned_decode",
             Imp::OwnedFeed => "owned_feed",
@@ -142,6 +160,9 @@ impl Imp {
     pub fn run(self, input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
         match self {
             Imp::Event => event_tier(input, feed, sink),
+            Imp::Block => block_tier(input, feed, sink),
+            Imp::Lending => lending(input, feed, sink),
+            Imp::Reader => reader(input, feed, sink),
             Imp::Fragment => fragment_tier(input, feed, sink),
             Imp::OwnedDecode => owned_decode(input, feed, sink),
             Imp::OwnedFeed => owned_feed(input, feed, sink),
@@ -272,6 +293,100 @@ pub(crate) fn event_tier(input: &[u8], feed: Feed, sink: &mut impl Sink) -> usiz
             }
         }
         buf.drain(..start);
+    }
+    n
+}
+
+/// The block tier: the event tier with the stream state in the decoder. The sink gets the
+/// type (`message` by default) and the last event ID the decoder reports.
+fn block_tier(input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
+    let mut n = 0;
+    let mut decoder = sse_wire::decode::BlockDecoder::new();
+    let mut on = |block: sse_wire::decode::Block<'_>| {
+        if block.fires() {
+            n += 1;
+            let id = Some(block.last_event_id()).filter(|id| !id.is_empty());
+            match block.data_single() {
+                Some(data) => sink.event(Some(block.event_type()), data, id),
+                None => SCRATCH.with_borrow_mut(|scratch| {
+                    scratch.resize(block.data_len(), 0);
+                    let len = block.copy_data_to(scratch).expect("sized");
+                    sink.event(Some(block.event_type()), &scratch[..len], id);
+                }),
+            }
+        }
+    };
+    if feed == Feed::Whole {
+        let mut rest = input;
+        loop {
+            let decoded = decoder.decode(rest).expect("no limit is hit");
+            rest = &rest[decoded.consumed..];
+            match decoded.status {
+                Status::Complete(block) => on(block),
+                Status::Partial => return n,
+            }
+        }
+    }
+    let mut buf: Vec<u8> = Vec::with_capacity(8192);
+    for piece in feed.chunks(input) {
+        buf.extend_from_slice(piece);
+        let mut start = 0;
+        loop {
+            let decoded = decoder.decode(&buf[start..]).expect("no limit is hit");
+            start += decoded.consumed;
+            match decoded.status {
+                Status::Complete(block) => on(block),
+                Status::Partial => break,
+            }
+        }
+        buf.drain(..start);
+    }
+    n
+}
+
+/// The lending owned path: every chunk pushed, every item taken.
+fn lending(input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
+    let mut n = 0;
+    let mut decoder = sse_wire::decode::LendingDecoder::new();
+    let mut on = |item: Item<sse_wire::decode::EventView<'_>, &str>| {
+        if let Item::Event(event) = item {
+            n += 1;
+            let id = Some(event.last_event_id().as_bytes()).filter(|id| !id.is_empty());
+            sink.event(Some(event.event_type().as_bytes()), event.data().as_bytes(), id);
+        }
+    };
+    let chunks: &mut dyn Iterator<Item = &[u8]> = match feed {
+        Feed::Whole => &mut std::iter::once(input),
+        Feed::Chunks(_) => &mut feed.chunks(input),
+    };
+    for piece in chunks {
+        decoder.push(piece);
+        while let Some(item) = decoder.next_item() {
+            on(item.expect("no limit is hit"));
+        }
+    }
+    n
+}
+
+/// The blocking reader over an `io::Read` that hands out the feed's chunks, one per `read`.
+fn reader(input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
+    struct Chunks<'a>(&'a [u8], usize);
+    impl std::io::Read for Chunks<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.len().min(self.1).min(out.len());
+            out[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+    let size = feed.size().unwrap_or(input.len().max(1));
+    let mut reader = sse_wire::decode::EventReader::new(Chunks(input, size));
+    let mut n = 0;
+    while let Some(event) = reader.next_event() {
+        let event = event.expect("no limit is hit");
+        n += 1;
+        let id = Some(event.last_event_id().as_bytes()).filter(|id| !id.is_empty());
+        sink.event(Some(event.event_type().as_bytes()), event.data().as_bytes(), id);
     }
     n
 }

@@ -1,0 +1,172 @@
+//! A blocking adapter: events from any [`std::io::Read`] (a file, stdin, a blocking HTTP
+//! body), through the [`LendingDecoder`].
+
+use std::io;
+
+use super::lending::{EventView, LendingDecoder};
+use crate::{DecodeError, Event, Item, Limits};
+
+/// Reads an event stream from `R` and yields what it says: lent items with
+/// [`EventReader::next_item`], or owned [`Event`]s as an [`Iterator`].
+///
+/// At the end of the input the unfinished event is discarded, as the spec requires, and the
+/// reader yields nothing more.
+///
+/// ```
+/// use sse_wire::decode::EventReader;
+///
+/// let body: &[u8] = b"id: 1\ndata: hello\n\n: ping\n\ndata: world\n\ndata: cut off";
+/// let data: Vec<String> = EventReader::new(body)
+///     .map(|event| event.map(|event| event.data().to_owned()))
+///     .collect::<Result<_, _>>()?;
+/// assert_eq!(data, ["hello", "world"]);
+/// # Ok::<(), sse_wire::decode::ReadError>(())
+/// ```
+#[derive(Debug)]
+pub struct EventReader<R> {
+    reader: R,
+    decoder: LendingDecoder,
+    done: bool,
+}
+
+impl<R: io::Read> EventReader<R> {
+    /// A reader with the default [`Limits`].
+    pub fn new(reader: R) -> Self {
+        Self::with_limits(reader, Limits::new())
+    }
+
+    /// A reader with the given limits.
+    pub fn with_limits(reader: R, limits: Limits) -> Self {
+        EventReader {
+            reader,
+            decoder: LendingDecoder::with_limits(limits),
+            done: false,
+        }
+    }
+
+    /// The decoder, for its stream state (last event ID, reconnection time).
+    pub fn decoder(&self) -> &LendingDecoder {
+        &self.decoder
+    }
+
+    /// The decoder, to set its last event ID (one persisted from an earlier connection).
+    pub fn decoder_mut(&mut self) -> &mut LendingDecoder {
+        &mut self.decoder
+    }
+
+    /// The reader, by value (input read but not yet decoded is lost).
+    pub fn into_inner(self) -> R {
+        self.reader
+    }
+
+    /// The next item (event, comment, retry), lent until the next call; reads as needed.
+    /// `None` at the end of the input.
+    ///
+    /// # Errors
+    ///
+    /// [`ReadError::Io`] from the reader ([`io::ErrorKind::Interrupted`] is retried), or
+    /// [`ReadError::Decode`] once per block over a limit (reading goes on after it).
+    pub fn next_item(&mut self) -> Option<Result<Item<EventView<'_>, &str>, ReadError>> {
+        loop {
+            match self.decoder.advance() {
+                Ok(true) => return Some(Ok(self.decoder.take())),
+                Ok(false) => {}
+                Err(error) => return Some(Err(ReadError::Decode(error))),
+            }
+            if self.done {
+                return None;
+            }
+            match self.decoder.read_from(&mut self.reader) {
+                Ok(0) => {
+                    self.done = true;
+                    self.decoder.finish();
+                }
+                Ok(_) => {}
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                Err(error) => return Some(Err(ReadError::Io(error))),
+            }
+        }
+    }
+
+    /// The next event (comments and retries are applied and skipped), lent until the next
+    /// call.
+    ///
+    /// # Errors
+    ///
+    /// As [`EventReader::next_item`].
+    pub fn next_event(&mut self) -> Option<Result<EventView<'_>, ReadError>> {
+        loop {
+            match self.decoder.advance() {
+                Ok(true) if self.decoder.pending_event() => match self.decoder.take() {
+                    Item::Event(event) => return Some(Ok(event)),
+                    _ => return None,
+                },
+                Ok(true) => {
+                    self.decoder.skip_pending();
+                    continue;
+                }
+                Ok(false) => {}
+                Err(error) => return Some(Err(ReadError::Decode(error))),
+            }
+            if self.done {
+                return None;
+            }
+            match self.decoder.read_from(&mut self.reader) {
+                Ok(0) => {
+                    self.done = true;
+                    self.decoder.finish();
+                }
+                Ok(_) => {}
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                Err(error) => return Some(Err(ReadError::Io(error))),
+            }
+        }
+    }
+}
+
+impl<R: io::Read> Iterator for EventReader<R> {
+    type Item = Result<Event, ReadError>;
+
+    /// The next event, owned (comments and retries skipped).
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_event()
+            .map(|event| event.map(|event| event.to_owned()))
+    }
+}
+
+/// Why an [`EventReader`] could not go on.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ReadError {
+    /// The reader failed.
+    Io(io::Error),
+    /// A block broke a configured limit; it was dropped, and reading goes on after it.
+    Decode(DecodeError),
+}
+
+impl core::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            ReadError::Io(error) => write!(f, "reading the event stream failed: {error}"),
+            ReadError::Decode(error) => core::fmt::Display::fmt(error, f),
+        }
+    }
+}
+
+impl std::error::Error for ReadError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ReadError::Io(error) => Some(error),
+            ReadError::Decode(error) => Some(error),
+        }
+    }
+}
+
+impl From<ReadError> for io::Error {
+    fn from(error: ReadError) -> io::Error {
+        match error {
+            ReadError::Io(error) => error,
+            ReadError::Decode(error) => io::Error::new(io::ErrorKind::InvalidData, error),
+        }
+    }
+}
