@@ -298,8 +298,21 @@ where
             app.stats.events.fetch_add(1, Relaxed);
         }
     });
-    let mut response =
-        Sse::new(counted).keep_alive(KeepAlive::new().interval(app.config.keep_alive));
+    // `SseBody` writes every event already waiting as one frame; with faults on, one event a
+    // frame, so that a drop lands exactly after `drop_every` events, as the demo promises.
+    let faults = app.config.drop_every.is_some() || app.config.silence_after.is_some();
+    let mut counted = Box::pin(counted);
+    let mut pause = false;
+    let paced = stream::poll_fn(move |cx| {
+        if std::mem::take(&mut pause) {
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
+        let item = ready!(counted.poll_next_unpin(cx));
+        pause = faults && item.is_some();
+        Poll::Ready(item)
+    });
+    let mut response = Sse::new(paced).keep_alive(KeepAlive::new().interval(app.config.keep_alive));
     if let Some(ms) = app.config.retry_ms {
         response = response.retry(Duration::from_millis(ms));
     }
