@@ -73,17 +73,10 @@ impl<R: io::Read> EventReader<R> {
                 Ok(false) => {}
                 Err(error) => return Some(Err(ReadError::Decode(error))),
             }
-            if self.done {
-                return None;
-            }
-            match self.decoder.read_from(&mut self.reader) {
-                Ok(0) => {
-                    self.done = true;
-                    self.decoder.finish();
-                }
-                Ok(_) => {}
-                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-                Err(error) => return Some(Err(ReadError::Io(error))),
+            match self.read_more() {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(error) => return Some(Err(error)),
             }
         }
     }
@@ -108,19 +101,30 @@ impl<R: io::Read> EventReader<R> {
                 Ok(false) => {}
                 Err(error) => return Some(Err(ReadError::Decode(error))),
             }
-            if self.done {
-                return None;
-            }
-            match self.decoder.read_from(&mut self.reader) {
-                Ok(0) => {
-                    self.done = true;
-                    self.decoder.finish();
-                }
-                Ok(_) => {}
-                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-                Err(error) => return Some(Err(ReadError::Io(error))),
+            match self.read_more() {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(error) => return Some(Err(error)),
             }
         }
+    }
+
+    /// Reads more input into the decoder (finishing it at the end of the input); `Ok(false)`
+    /// once the input had ended before this call.
+    fn read_more(&mut self) -> Result<bool, ReadError> {
+        if self.done {
+            return Ok(false);
+        }
+        match self.decoder.read_from(&mut self.reader) {
+            Ok(0) => {
+                self.done = true;
+                self.decoder.finish();
+            }
+            Ok(_) => {}
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(ReadError::Io(error)),
+        }
+        Ok(true)
     }
 }
 
