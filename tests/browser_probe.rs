@@ -183,21 +183,8 @@ fn run(engine: Engine) -> Option<Vec<Seen>> {
         seen: Mutex::new(HashMap::new()),
         done,
     });
-    {
-        let shared = Arc::clone(&shared);
-        thread::spawn(move || {
-            for conn in listener.incoming() {
-                let Ok(conn) = conn else { continue };
-                let shared = Arc::clone(&shared);
-                thread::spawn(move || serve(conn, &shared));
-            }
-        });
-    }
-    let profile = std::env::temp_dir().join(format!(
-        "sse-wire-probe-{}-{}-{port}",
-        engine.name().to_lowercase(),
-        std::process::id()
-    ));
+    judge::spawn_server(listener, Arc::clone(&shared), serve);
+    let profile = judge::profile_dir("probe", engine, port);
     let running = engine.launch(&browser, &profile, &format!("http://127.0.0.1:{port}/"));
     let deadline = Duration::from_millis(WAIT_MS * PROBES.len() as u64 + 60_000);
     let result = finished.recv_timeout(deadline);

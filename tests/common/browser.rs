@@ -163,6 +163,31 @@ fn serve(mut conn: TcpStream, shared: &Shared) {
     }
 }
 
+/// Accepts connections on `listener` on a thread of its own, each served by `serve` on a
+/// thread of its own, until the test process ends.
+pub fn spawn_server<S: Send + Sync + 'static>(
+    listener: TcpListener,
+    shared: Arc<S>,
+    serve: fn(TcpStream, &S),
+) {
+    thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(conn) = conn else { continue };
+            let shared = Arc::clone(&shared);
+            thread::spawn(move || serve(conn, &shared));
+        }
+    });
+}
+
+/// A fresh profile directory for one launch of `engine` (`tag` names the test).
+pub fn profile_dir(tag: &str, engine: Engine, port: u16) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!(
+        "sse-wire-{tag}-{}-{}-{port}",
+        engine.name().to_lowercase(),
+        std::process::id()
+    ))
+}
+
 /// Serves `streams` (each written in the pieces its cuts make) to the engine's `EventSource`,
 /// one after another, and returns what it fired for each, and how long it took. `types[i]`
 /// lists the event types stream `i` may fire besides `message` (a listener per type). Gives
@@ -183,22 +208,8 @@ pub fn judge(
         results: Mutex::new(HashMap::new()),
         done: done_tx,
     });
-    {
-        let shared = Arc::clone(&shared);
-        thread::spawn(move || {
-            for conn in listener.incoming() {
-                let Ok(conn) = conn else { continue };
-                let shared = Arc::clone(&shared);
-                thread::spawn(move || serve(conn, &shared));
-            }
-        });
-    }
-
-    let profile = std::env::temp_dir().join(format!(
-        "sse-wire-{}-{}-{port}",
-        engine.name().to_lowercase(),
-        std::process::id()
-    ));
+    spawn_server(listener, Arc::clone(&shared), serve);
+    let profile = profile_dir("judge", engine, port);
     let started = Instant::now();
     let running = engine.launch(browser, &profile, &format!("http://127.0.0.1:{port}/"));
     let finished = done_rx.recv_timeout(deadline);
