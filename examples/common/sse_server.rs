@@ -481,10 +481,11 @@ fn chat(app: Arc<App>, last_event_id: Option<String>) -> Response<ResponseBody> 
                 }
                 Err(reason) => {
                     app.stats.resyncs.fetch_add(1, Relaxed);
-                    let data = format!(
-                        "{{\"reason\":\"{}\",\"last_event_id\":{id:?}}}",
-                        reason.as_str()
-                    );
+                    let data = serde_json::json!({
+                        "reason": reason.as_str(),
+                        "last_event_id": id,
+                    })
+                    .to_string();
                     resync = Some(Event::new().event("resync").data(data).encode());
                     app.room.subscribe_with_history()
                 }
