@@ -397,7 +397,12 @@ async fn chat_after_a_server_restart_tells_the_client_to_resync() {
             types,
             ["chat", "chat", "chat", "chat", "chat", "resync", "chat", "chat"]
         );
-        assert!(seen[5].1.contains("unknown-id"), "{}", seen[5].1);
+        // The resync payload is JSON: why, and the ID the client resumed from.
+        let resync: serde_json::Value = serde_json::from_str(&seen[5].1).expect("resync JSON");
+        assert_eq!(resync["reason"], "unknown-id", "{}", seen[5].1);
+        assert!(resync["last_event_id"]
+            .as_str()
+            .is_some_and(|id| !id.is_empty()));
         assert_eq!(seen[6].1, "after 1");
         assert_eq!(seen[7].1, "after 2");
         println!(
