@@ -5,8 +5,9 @@ use alloc::sync::Arc;
 use core::ops::Range;
 
 use super::event::{shared, Event};
+use super::rules::{self, BlockFields};
 use super::scan::{clamp_limit, DataBlock, LineScanner, Scan};
-use crate::{DecodeError, Limits, Line};
+use crate::{DecodeError, Limits};
 
 /// What a stateful tier must act on. Ranges are relative to the input of [`Interpreter::step`].
 #[derive(Debug)]
@@ -258,39 +259,15 @@ impl Interpreter {
             }
             self.block_len = clamp(block_len);
             let line = &rest[start..end];
-            // Values are suffixes of their line: their range follows from their length.
-            let value_range = |value: &[u8]| line_at + end - value.len()..line_at + end;
-            match Line::parse(line) {
-                Line::Data(value) => {
-                    let first = self.flags & HAS_DATA == 0;
-                    self.flags |= HAS_DATA;
-                    let value = value_range(value);
-                    if first && self.scanner.is_plain() {
-                        if let Some(next) = self.scanner.blank_line_at(input, next) {
-                            self.block_len = 0;
-                            return Ok(Step::Event { value, next });
-                        }
-                    }
-                    return Ok(Step::Data { value, first, next });
-                }
-                Line::Comment(text) => {
-                    if report {
-                        return Ok(Step::Comment {
-                            text: value_range(text),
-                            next,
-                        });
-                    }
-                }
-                Line::Retry(ms) => {
-                    self.reconnection_time = ms;
-                    self.flags |= HAS_RETRY;
-                    if report {
-                        return Ok(Step::Retry { ms, next });
-                    }
-                }
-                Line::Event(value) => self.set_type(value),
-                Line::Id(value) => self.set_id(value),
-                Line::Blank | Line::Ignored { .. } => {}
+            let mut fields = LineFields {
+                interpreter: self,
+                input,
+                line_end: line_at + end,
+                next,
+                report,
+            };
+            if let Some(step) = rules::apply(&mut fields, line) {
+                return Ok(step);
             }
         }
     }
@@ -364,10 +341,10 @@ impl Interpreter {
 
     /// The block's `event` value: its type if custom (shared while it repeats).
     fn set_type(&mut self, value: &[u8]) {
-        if value.is_empty() || value == b"message" {
+        let Some(value) = rules::custom_type(Some(value)) else {
             self.flags &= !TYPE_SET;
             return;
-        }
+        };
         if self.event_type.as_deref().map(str::as_bytes) != Some(value) {
             self.event_type = Some(shared(value));
         }
@@ -413,5 +390,77 @@ impl Interpreter {
             data,
             last_event_id: self.last_event_id.clone(),
         }
+    }
+}
+
+/// The interpreter's form of a block's fields, for the line it is at: the type and ID as shared
+/// strings, the data handed to the tier line by line ([`Step::Data`]), the reconnection time
+/// set at once.
+struct LineFields<'a, 'i> {
+    interpreter: &'a mut Interpreter,
+    input: &'i [u8],
+    /// Where the line's content ends in `input` (its values end there too).
+    line_end: usize,
+    /// Where the next line starts in `input`.
+    next: usize,
+    report: bool,
+}
+
+impl LineFields<'_, '_> {
+    #[inline(always)]
+    fn range(&self, value: &[u8]) -> Range<usize> {
+        self.line_end - value.len()..self.line_end
+    }
+}
+
+impl BlockFields for LineFields<'_, '_> {
+    type Out = Step;
+
+    #[inline(always)]
+    fn has_data(&self) -> bool {
+        self.interpreter.flags & HAS_DATA != 0
+    }
+
+    #[inline(always)]
+    fn data(&mut self, value: &[u8], first: bool) -> Option<Step> {
+        let (value, next) = (self.range(value), self.next);
+        let interpreter = &mut *self.interpreter;
+        interpreter.flags |= HAS_DATA;
+        // A block's only `data` line, right before its blank line: the event, whole.
+        if first && interpreter.scanner.is_plain() {
+            if let Some(next) = interpreter.scanner.blank_line_at(self.input, next) {
+                interpreter.block_len = 0;
+                return Some(Step::Event { value, next });
+            }
+        }
+        Some(Step::Data { value, first, next })
+    }
+
+    #[inline(always)]
+    fn event_type(&mut self, value: &[u8]) {
+        self.interpreter.set_type(value);
+    }
+
+    #[inline(always)]
+    fn id(&mut self, value: &[u8]) {
+        self.interpreter.set_id(value);
+    }
+
+    #[inline(always)]
+    fn retry(&mut self, ms: u64, _digits: &[u8]) -> Option<Step> {
+        self.interpreter.reconnection_time = ms;
+        self.interpreter.flags |= HAS_RETRY;
+        self.report.then_some(Step::Retry {
+            ms,
+            next: self.next,
+        })
+    }
+
+    #[inline(always)]
+    fn comment(&mut self, text: &[u8]) -> Option<Step> {
+        self.report.then(|| Step::Comment {
+            text: self.range(text),
+            next: self.next,
+        })
     }
 }

@@ -22,17 +22,20 @@
 //!
 //! ## Where the spec's rules live
 //!
-//! Line ends, the BOM and the line limit: `scan.rs`, the one scanner. Field classification
-//! (name/value split, `id` without NUL, `retry` digits): `field.rs`, [`Line::parse`]. The
-//! stream state over whole blocks (last event ID set by every block, `message` default, the
-//! reconnection time): `stream_state.rs` ([`BlockDecoder`], [`LendingDecoder`]). One
-//! duplication remains: what a field line does to the event being built (`data` appends,
-//! `event` sets the type, `id` sets the ID buffer, blank line dispatches) is written twice,
-//! in `BlockInfo::record` (`raw_event.rs`: spans into a borrowed block, for the event and
-//! block tiers and the lending decoder) and in `Interpreter::step` (`dispatch.rs`: lines
-//! consumed one by one, data streamed, for [`Decoder`] and [`BytesDecoder`]). Both dispatch
-//! on [`Line::parse`]; the matrix tests check both against the reference decoder at every
-//! chunking.
+//! Each once, every tier built on them:
+//! - line ends, the BOM and the line limit: `scan.rs`, the one scanner;
+//! - what a line is (name/value split, `id` without NUL, `retry` digits): `field.rs`,
+//!   [`Line::parse`];
+//! - what a line does to the block being built (`data` appends after an LF, `event` sets the
+//!   type, `id` the ID buffer, `retry` the reconnection time at once) and the `message`
+//!   default: `rules.rs`. Each tier keeps the block in its own form — spans into a borrowed
+//!   block (event and block tiers, [`LendingDecoder`]) or strings and a data buffer built line
+//!   by line (`dispatch.rs`, for [`Decoder`] and [`BytesDecoder`]) — behind one trait the
+//!   rules drive;
+//! - what a block's end does to the stream (its ID becomes the last event ID even when nothing
+//!   fires): `stream_state.rs` for blocks taken whole, `dispatch.rs` for lines taken one by one.
+//!
+//! The matrix tests check every tier against the reference decoder at every chunking.
 
 mod block;
 mod field;
@@ -41,6 +44,7 @@ mod limits;
 mod line;
 mod line_end;
 mod raw_event;
+mod rules;
 mod scan;
 mod stream_state;
 

@@ -4,6 +4,7 @@
 use core::fmt;
 
 use super::field::{parse_retry, Line};
+use super::rules::{self, BlockFields};
 use super::scan::BlockLines;
 use crate::BufferTooSmall;
 
@@ -69,34 +70,75 @@ impl BlockInfo {
     }
 
     /// Notes what a non-blank line at `line_start` (block-relative, within the limit, so it
-    /// fits `u32`) contributes.
+    /// fits `u32`) contributes, by the spec's field rules ([`rules::apply`]).
     #[inline(always)]
     pub(super) fn record(&mut self, line: &[u8], line_start: usize) {
-        let block = self;
-        block.flags |= STARTED;
-        // Field values are suffixes of their line: their span follows from their length.
+        self.flags |= STARTED;
         let line_end = (line_start + line.len()) as u32;
-        let span = |len: usize| Span::new(line_end - len as u32, line_end);
-        match Line::parse(line) {
-            Line::Data(value) => {
-                if block.first_data == Span::NONE {
-                    block.first_data = span(value.len());
-                    block.data_len = value.len() as u32;
-                } else {
-                    block.flags |= MULTI_DATA;
-                    block.data_len += 1 + value.len() as u32;
-                }
-            }
-            Line::Event(value) => block.event_type = span(value.len()),
-            Line::Id(value) => block.id = span(value.len()),
-            Line::Retry(_) => {
-                // The value is all digits, preceded by `:` or a space.
-                let digits = line.iter().rev().take_while(|b| b.is_ascii_digit()).count();
-                block.retry = span(digits);
-            }
-            Line::Comment(_) => block.flags |= COMMENTS,
-            Line::Blank | Line::Ignored { .. } => {}
+        rules::apply(
+            &mut Recorder {
+                block: self,
+                line_end,
+            },
+            line,
+        );
+    }
+}
+
+/// The event tier's form of a block's fields: where their values are. Values are suffixes of
+/// their line, so a span follows from a value's length.
+struct Recorder<'a> {
+    block: &'a mut BlockInfo,
+    line_end: u32,
+}
+
+impl Recorder<'_> {
+    #[inline(always)]
+    fn span(&self, value: &[u8]) -> Span {
+        Span::new(self.line_end - value.len() as u32, self.line_end)
+    }
+}
+
+impl BlockFields for Recorder<'_> {
+    type Out = ();
+
+    #[inline(always)]
+    fn has_data(&self) -> bool {
+        self.block.first_data != Span::NONE
+    }
+
+    #[inline(always)]
+    fn data(&mut self, value: &[u8], first: bool) -> Option<()> {
+        if first {
+            self.block.first_data = self.span(value);
+            self.block.data_len = value.len() as u32;
+        } else {
+            self.block.flags |= MULTI_DATA;
+            self.block.data_len += 1 + value.len() as u32;
         }
+        None
+    }
+
+    #[inline(always)]
+    fn event_type(&mut self, value: &[u8]) {
+        self.block.event_type = self.span(value);
+    }
+
+    #[inline(always)]
+    fn id(&mut self, value: &[u8]) {
+        self.block.id = self.span(value);
+    }
+
+    #[inline(always)]
+    fn retry(&mut self, _ms: u64, digits: &[u8]) -> Option<()> {
+        self.block.retry = self.span(digits);
+        None
+    }
+
+    #[inline(always)]
+    fn comment(&mut self, _text: &[u8]) -> Option<()> {
+        self.block.flags |= COMMENTS;
+        None
     }
 }
 
@@ -161,10 +203,7 @@ impl<'a> RawEvent<'a> {
     /// `message` when there is none or it is empty (the spec's rule; one place for it).
     #[inline]
     pub fn event_type_or_message(&self) -> &'a [u8] {
-        match self.event_type() {
-            Some(name) if !name.is_empty() => name,
-            _ => b"message",
-        }
+        rules::type_name(self.event_type())
     }
 
     /// The value of the last `id` field without NUL, if any: the stream's new last event ID
