@@ -15,8 +15,10 @@ use sse_wire::{DecodeError, Fragment, FragmentDecoder, Limits, Line, Status};
 
 /// The whole read buffer.
 const BUFFER: usize = 64;
-/// Lines other than `data` must fit the buffer; longer ones are skipped (with a message).
-const MAX_LINE: usize = BUFFER - 4;
+/// The limits that make every stream fit the buffer: lines other than `data` (which stream)
+/// must fit it, with their line end; longer ones are skipped (with a message).
+const LIMITS: Limits = Limits::for_buffer(BUFFER);
+const MAX_LINE: usize = LIMITS.max_line_len();
 
 /// A field value kept in a fixed array (values are bounded by `MAX_LINE`).
 struct Small {
@@ -65,7 +67,7 @@ impl Event {
 }
 
 fn main() -> io::Result<()> {
-    let mut decoder = FragmentDecoder::with_limits(Limits::new().with_max_line_len(MAX_LINE));
+    let mut decoder = FragmentDecoder::with_limits(LIMITS);
     let mut buffer = [0u8; BUFFER];
     let mut held = 0;
     let mut stdin = io::stdin().lock();

@@ -33,6 +33,38 @@ impl Limits {
         }
     }
 
+    /// Bytes a buffer needs beyond a line or block at the limits: the terminator of its last
+    /// line and the blank line that ends the block, each up to two bytes (CRLF).
+    pub const BUFFER_OVERHEAD: usize = 4;
+
+    /// The limits under which every stream decodes through a buffer of `capacity` bytes:
+    /// whatever a tier needs to hold whole (a line, a block) fits, so a full buffer is never a
+    /// dead end. Longer lines and blocks are limit errors, skipped as usual. Line and event
+    /// limits are `capacity -` [`Limits::BUFFER_OVERHEAD`]; the ID limit is the default if
+    /// that is smaller.
+    ///
+    /// ```
+    /// use sse_wire::{EventDecoder, Limits};
+    ///
+    /// const BUFFER: usize = 512;
+    /// let limits = Limits::for_buffer(BUFFER);
+    /// assert_eq!(limits.max_event_len(), BUFFER - Limits::BUFFER_OVERHEAD);
+    /// let decoder = EventDecoder::with_limits(limits);
+    /// # let _ = decoder;
+    /// ```
+    pub const fn for_buffer(capacity: usize) -> Self {
+        let max = capacity.saturating_sub(Self::BUFFER_OVERHEAD);
+        Limits {
+            max_line_len: max,
+            max_event_len: max,
+            max_id_len: if max < Self::DEFAULT_MAX_ID_LEN {
+                max
+            } else {
+                Self::DEFAULT_MAX_ID_LEN
+            },
+        }
+    }
+
     /// No limits at all: only for input you trust.
     pub const fn unlimited() -> Self {
         Limits {

@@ -1,0 +1,208 @@
+//! `Limits::for_buffer`: every tier that needs lines or blocks whole in the caller's buffer
+//! decodes any stream through a fixed buffer of that size — a full buffer is never a dead end —
+//! and yields what it yields with the whole stream in hand (the same limits).
+
+use proptest::prelude::*;
+use sse_wire::decode::BlockDecoder;
+use sse_wire::{
+    DecodeError, Decoded, EventDecoder, Fragment, FragmentDecoder, Limits, LineDecoder, Status,
+};
+
+/// What a tier reported, as comparable text.
+type Log = Vec<String>;
+
+/// Feeds `stream` through a buffer of `capacity` bytes in reads of at most `read` bytes,
+/// calling `step` on the held bytes until it needs more; `None` if the buffer filled up with
+/// nothing consumable (the dead end `for_buffer` rules out).
+fn through_buffer(
+    stream: &[u8],
+    capacity: usize,
+    read: usize,
+    mut step: impl FnMut(&[u8], &mut Log) -> Result<Decoded<()>, DecodeError>,
+) -> Option<Log> {
+    let mut buffer = vec![0u8; capacity];
+    let (mut held, mut fed, mut log) = (0, 0, Log::new());
+    loop {
+        let n = read.min(capacity - held).min(stream.len() - fed);
+        buffer[held..held + n].copy_from_slice(&stream[fed..fed + n]);
+        held += n;
+        fed += n;
+        let mut start = 0;
+        loop {
+            match step(&buffer[start..held], &mut log) {
+                Ok(decoded) => {
+                    start += decoded.consumed;
+                    if decoded.status.is_partial() {
+                        break;
+                    }
+                }
+                // Which limit a block breaks first (its line or the block) depends on how much
+                // of it is in hand; either way it is one error and the block is dropped.
+                Err(DecodeError::LineTooLong { .. } | DecodeError::EventTooLong { .. }) => {
+                    log.push("limit".into())
+                }
+                Err(error) => log.push(format!("{error}")),
+            }
+        }
+        buffer.copy_within(start..held, 0);
+        held -= start;
+        if fed == stream.len() {
+            return Some(log);
+        }
+        if held == capacity {
+            return None;
+        }
+    }
+}
+
+/// The same tier with the whole stream in one buffer.
+fn whole(
+    stream: &[u8],
+    step: impl FnMut(&[u8], &mut Log) -> Result<Decoded<()>, DecodeError>,
+) -> Log {
+    through_buffer(stream, stream.len().max(1), stream.len().max(1), step).unwrap_or_default()
+}
+
+fn lines(limits: Limits) -> impl FnMut(&[u8], &mut Log) -> Result<Decoded<()>, DecodeError> {
+    let mut decoder = LineDecoder::with_limits(limits);
+    move |input, log| {
+        let decoded = decoder.decode(input)?;
+        if let Status::Complete(line) = decoded.status {
+            log.push(format!("{line:?}"));
+        }
+        Ok(Decoded {
+            consumed: decoded.consumed,
+            status: decoded
+                .status
+                .complete()
+                .map_or(Status::Partial, |_| Status::Complete(())),
+        })
+    }
+}
+
+fn fragments(limits: Limits) -> impl FnMut(&[u8], &mut Log) -> Result<Decoded<()>, DecodeError> {
+    let mut decoder = FragmentDecoder::with_limits(limits);
+    // Data pieces split wherever the reads do: joined, so only the lines are compared.
+    let mut data = Vec::new();
+    move |input, log| {
+        let decoded = decoder.decode(input)?;
+        match decoded.status {
+            Status::Complete(Fragment::Data { piece, end }) => {
+                data.extend_from_slice(piece);
+                if end {
+                    log.push(format!("data {}", data.escape_ascii()));
+                    data.clear();
+                }
+            }
+            Status::Complete(other) => log.push(format!("{other:?}")),
+            Status::Partial => {}
+        }
+        Ok(Decoded {
+            consumed: decoded.consumed,
+            status: decoded
+                .status
+                .complete()
+                .map_or(Status::Partial, |_| Status::Complete(())),
+        })
+    }
+}
+
+fn events(limits: Limits) -> impl FnMut(&[u8], &mut Log) -> Result<Decoded<()>, DecodeError> {
+    let mut decoder = EventDecoder::with_limits(limits);
+    move |input, log| {
+        let decoded = decoder.decode(input)?;
+        if let Status::Complete(event) = decoded.status {
+            // Not `as_bytes`: whether a CRLF blank line's LF is in the block depends on the read.
+            let data: Vec<_> = event.data_lines().map(<[u8]>::escape_ascii).collect();
+            log.push(format!("{event:?} {data:?}"));
+        }
+        Ok(Decoded {
+            consumed: decoded.consumed,
+            status: decoded
+                .status
+                .complete()
+                .map_or(Status::Partial, |_| Status::Complete(())),
+        })
+    }
+}
+
+fn blocks(limits: Limits) -> impl FnMut(&[u8], &mut Log) -> Result<Decoded<()>, DecodeError> {
+    let mut decoder = BlockDecoder::with_limits(limits);
+    move |input, log| {
+        let decoded = decoder.decode(input)?;
+        let status = match decoded.status {
+            Status::Complete(block) => {
+                log.push(format!("{block:?}"));
+                Status::Complete(())
+            }
+            Status::Partial => Status::Partial,
+        };
+        Ok(Decoded {
+            consumed: decoded.consumed,
+            status,
+        })
+    }
+}
+
+/// Streams of short lines and long ones, every kind of line end, and a BOM now and then.
+fn stream() -> impl Strategy<Value = Vec<u8>> {
+    let piece = prop_oneof![
+        4 => prop::sample::select(vec![
+            &b"data: "[..], b"data:", b"event: ", b"id: ", b"retry: 5", b": c", b"x", b"\n",
+            b"\r", b"\r\n", b"\n\n", b"\xef\xbb\xbf",
+        ])
+        .prop_map(<[u8]>::to_vec),
+        1 => prop::collection::vec(prop::sample::select(b"ab:".to_vec()), 0..80),
+    ];
+    prop::collection::vec(piece, 0..40).prop_map(|pieces| pieces.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn every_stream_decodes_through_a_buffer_of_the_limits_size(
+        stream in stream(),
+        capacity in 8usize..72,
+        read in 1usize..80,
+    ) {
+        let limits = Limits::for_buffer(capacity);
+        type Tier = fn(Limits) -> Box<dyn FnMut(&[u8], &mut Log) -> Result<Decoded<()>, DecodeError>>;
+        let tiers: [(&str, Tier); 4] = [
+            ("line", |l| Box::new(lines(l))),
+            ("fragment", |l| Box::new(fragments(l))),
+            ("event", |l| Box::new(events(l))),
+            ("block", |l| Box::new(blocks(l))),
+        ];
+        for (name, tier) in tiers {
+            let expected = whole(&stream, tier(limits));
+            let through = through_buffer(&stream, capacity, read, tier(limits));
+            prop_assert_eq!(through.as_ref(), Some(&expected), "{} tier, capacity {}", name, capacity);
+        }
+    }
+}
+
+#[test]
+fn a_block_at_the_limits_with_crlf_fills_the_buffer_exactly() {
+    const CAPACITY: usize = 16;
+    let limits = Limits::for_buffer(CAPACITY);
+    // 12 bytes of block (the limit), CRLF, CRLF: 16 bytes, all needed at once.
+    let stream = b"data:a\r\ndata\r\n\r\ndata: b\r\n\r\n";
+    assert_eq!(b"data:a\r\ndata".len(), limits.max_event_len());
+    let expected = whole(stream, blocks(limits));
+    assert_eq!(expected.len(), 2);
+    assert_eq!(
+        through_buffer(stream, CAPACITY, 1, blocks(limits)).as_ref(),
+        Some(&expected)
+    );
+    // The blank line's CR ends the block at once (its LF is skipped later): one byte less
+    // still passes, two less can never complete the first block.
+    assert_eq!(
+        through_buffer(stream, CAPACITY - 1, 1, blocks(limits)).as_ref(),
+        Some(&expected)
+    );
+    assert_eq!(
+        through_buffer(stream, CAPACITY - 2, 1, blocks(limits)),
+        None
+    );
+}
