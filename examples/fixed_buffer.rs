@@ -11,7 +11,8 @@
 
 use std::io::{self, Read, Write};
 
-use sse_wire::{DecodeError, Fragment, FragmentDecoder, Limits, Line, Status};
+use sse_wire::decode::{Fragment, FragmentDecoder, Line};
+use sse_wire::{DecodeError, Limits, Status};
 
 /// The whole read buffer.
 const BUFFER: usize = 64;

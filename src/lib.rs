@@ -39,8 +39,9 @@
 //!   resume, a broadcast channel): the companion crate
 //!   [`sse-wire-http`](https://docs.rs/sse-wire-http) (tokio; reqwest, hyper, axum), built on
 //!   [`client::Client`] and [`server`]; or drive those sans-IO pieces yourself.
-//! - **Embed** without an allocator in a fixed buffer: [`EventDecoder`], [`FragmentDecoder`],
-//!   [`encode_to_slice`].
+//! - **Embed** without an allocator in a fixed buffer: [`BlockDecoder`] (blocks as an
+//!   `EventSource` reports them), [`decode::FragmentDecoder`] (data of any size through a
+//!   small buffer), [`Limits::for_buffer`], [`encode::encode_to_slice`].
 //!
 //! ## Decoder tiers
 //!
@@ -48,18 +49,19 @@
 //! them the bytes you have not consumed yet; they say how many they used and whether they
 //! produced something. See [`decode`] for the table of tiers:
 //!
-//! - [`LineDecoder`]: classified [`Line`]s, borrowed, no allocation (`no_std`).
-//! - [`FragmentDecoder`]: the same, with `data` values streamed in [`Fragment`]s as they
-//!   arrive, so no line has to fit your buffer (`no_std`).
-//! - [`EventDecoder`]: whole blocks as [`RawEvent`]s, borrowed, no allocation (`no_std`).
-//! - [`decode::BlockDecoder`]: the same with the stream state an `EventSource` keeps (type
+//! - [`decode::LineDecoder`]: classified [`decode::Line`]s, borrowed, no allocation (`no_std`).
+//! - [`decode::FragmentDecoder`]: the same, with `data` values streamed in
+//!   [`decode::Fragment`]s as they arrive, so no line has to fit your buffer (`no_std`).
+//! - [`decode::EventDecoder`]: whole blocks as [`decode::RawEvent`]s, borrowed, no
+//!   allocation (`no_std`).
+//! - [`BlockDecoder`]: the same with the stream state an `EventSource` keeps (type
 //!   default, last event ID, reconnection time), no allocation (`no_std`).
 //! - [`decode::LendingDecoder`] (`alloc`): every item (events, comments, retries) lent as
 //!   `&str`s through one `next_item` loop, no allocation per event; [`decode::EventReader`]
 //!   (`std`) over any `std::io::Read`.
 //! - [`Decoder`] (`alloc`): the events an `EventSource` fires, with the last event ID and the
 //!   reconnection time kept across events.
-//! - [`BytesDecoder`] (`bytes`): the same out of a `BytesMut`, with `Bytes` data.
+//! - [`decode::BytesDecoder`] (`bytes`): the same out of a `BytesMut`, with `Bytes` data.
 //!
 //! ## Features
 //!
@@ -122,23 +124,35 @@ pub mod server;
 #[cfg(feature = "stream")]
 pub mod stream;
 
-pub use decode::{
-    Comments, DataLines, Decoded, EventDecoder, Fragment, FragmentDecoder, Item, Limits, Line,
-    LineDecoder, RawEvent, Status,
-};
-pub use encode::{
-    encode_to_slice, encoded_len, Comment, EncodeError, EventId, EventRef, EventType, EventWriter,
-    WriteResult,
-};
-pub use error::{BufferTooSmall, DecodeError};
+// The root holds what a newcomer needs; everything else lives in its module.
+pub use decode::{BlockDecoder, Decoded, Item, Limits, Status};
+pub use encode::{EncodeError, EventId, EventRef, EventType};
+pub use error::DecodeError;
 
 #[cfg(feature = "alloc")]
+pub use decode::{Decoder, Event};
+
+// 0.1's root paths, kept compiling (hidden) so code written against 0.1 builds; use the module
+// paths. They go in 0.3.
+#[doc(hidden)]
+pub use decode::{
+    Comments, DataLines, EventDecoder, Fragment, FragmentDecoder, Line, LineDecoder, RawEvent,
+};
+#[doc(hidden)]
+pub use encode::{encode_to_slice, encoded_len, Comment, EventWriter, WriteResult};
+#[doc(hidden)]
+pub use error::BufferTooSmall;
+
+#[cfg(feature = "alloc")]
+#[doc(hidden)]
 pub use encode::encode_to_vec;
 
 #[cfg(feature = "alloc")]
-pub use decode::{Decoder, Event, Feed};
+#[doc(hidden)]
+pub use decode::Feed;
 
 #[cfg(feature = "bytes")]
+#[doc(hidden)]
 pub use decode::BytesDecoder;
 
 /// The README's examples, compiled and run as doc tests.

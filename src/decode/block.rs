@@ -16,7 +16,8 @@ use crate::{DecodeError, Decoded, Limits, Status};
 /// owned [`Decoder`](crate::Decoder) keeps it for you).
 ///
 /// ```
-/// use sse_wire::{EventDecoder, Status};
+/// use sse_wire::decode::EventDecoder;
+/// use sse_wire::Status;
 ///
 /// let mut decoder = EventDecoder::new();
 /// let input = b"event: add\ndata: 1\ndata: 2\n\n";

@@ -31,7 +31,8 @@ impl Default for Data {
 ///
 /// ```
 /// use bytes::BytesMut;
-/// use sse_wire::{BytesDecoder, Item};
+/// use sse_wire::decode::BytesDecoder;
+/// use sse_wire::Item;
 ///
 /// let mut decoder = BytesDecoder::new();
 /// let mut buf = BytesMut::from(&b"data: {\"token\":\"hi\"}\n\n: ping\n"[..]);
@@ -113,7 +114,7 @@ impl BytesDecoder {
     ///
     /// ```
     /// use bytes::BytesMut;
-    /// use sse_wire::BytesDecoder;
+    /// use sse_wire::decode::BytesDecoder;
     ///
     /// let mut decoder = BytesDecoder::new();
     /// let mut buf = BytesMut::from(&b": ping\n\nretry: 500\ndata: hi\n\n: ping\n\n"[..]);

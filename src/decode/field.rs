@@ -35,7 +35,7 @@ impl<'a> Line<'a> {
     /// Classifies one line's content (without its terminator).
     ///
     /// ```
-    /// use sse_wire::Line;
+    /// use sse_wire::decode::Line;
     /// assert_eq!(Line::parse(b"data: hi"), Line::Data(b"hi"));
     /// assert_eq!(Line::parse(b"data"), Line::Data(b""));
     /// assert_eq!(Line::parse(b"retry: 10"), Line::Retry(10));

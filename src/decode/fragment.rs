@@ -33,7 +33,8 @@ pub enum Fragment<'a> {
 /// the data goes: a parser, a hash, a file, a bounded buffer of your own.
 ///
 /// ```
-/// use sse_wire::{Fragment, FragmentDecoder, Line, Status};
+/// use sse_wire::decode::{Fragment, FragmentDecoder, Line};
+/// use sse_wire::Status;
 ///
 /// let mut decoder = FragmentDecoder::new();
 /// let mut data = Vec::new();

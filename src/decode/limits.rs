@@ -44,7 +44,8 @@ impl Limits {
     /// that is smaller.
     ///
     /// ```
-    /// use sse_wire::{EventDecoder, Limits};
+    /// use sse_wire::decode::EventDecoder;
+    /// use sse_wire::Limits;
     ///
     /// const BUFFER: usize = 512;
     /// let limits = Limits::for_buffer(BUFFER);

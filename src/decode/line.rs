@@ -10,7 +10,8 @@ use crate::{DecodeError, Decoded, Limits, Status};
 /// and enforces [`Limits::max_line_len`].
 ///
 /// ```
-/// use sse_wire::{Line, LineDecoder, Status};
+/// use sse_wire::decode::{Line, LineDecoder};
+/// use sse_wire::Status;
 ///
 /// let mut decoder = LineDecoder::new();
 /// let mut input: &[u8] = b"event: greet\r\ndata: hi\r\n\r\n";
