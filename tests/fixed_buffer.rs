@@ -3,7 +3,7 @@
 //! and yields what it yields with the whole stream in hand (the same limits).
 
 use proptest::prelude::*;
-use sse_wire::decode::BlockDecoder;
+use sse_wire::decode::{BlockBuffer, BlockDecoder};
 use sse_wire::{
     DecodeError, Decoded, EventDecoder, Fragment, FragmentDecoder, Limits, LineDecoder, Status,
 };
@@ -180,6 +180,82 @@ proptest! {
             prop_assert_eq!(through.as_ref(), Some(&expected), "{} tier, capacity {}", name, capacity);
         }
     }
+}
+
+/// `BlockBuffer<N>` over `stream` in pushes of at most `read` bytes; `None` if a push found no
+/// room while `next_block` had nothing to give (a dead end).
+fn block_buffer<const N: usize>(stream: &[u8], read: usize) -> Option<Log> {
+    let mut buffer = BlockBuffer::<N>::new();
+    let (mut log, mut rest) = (Log::new(), stream);
+    while !rest.is_empty() {
+        let pushed = buffer.push(&rest[..read.min(rest.len())]);
+        rest = &rest[pushed..];
+        let mut took = false;
+        loop {
+            match buffer.next_block() {
+                Ok(Some(block)) => {
+                    took = true;
+                    log.push(format!("{block:?}"));
+                }
+                Ok(None) => break,
+                Err(DecodeError::LineTooLong { .. } | DecodeError::EventTooLong { .. }) => {
+                    took = true;
+                    log.push("limit".into());
+                }
+                Err(error) => log.push(format!("{error}")),
+            }
+        }
+        if pushed == 0 && !took {
+            return None;
+        }
+    }
+    Some(log)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn a_block_buffer_decodes_every_stream_as_its_decoder_does(
+        stream in stream(),
+        read in 1usize..80,
+    ) {
+        let whole_at = |n: usize| whole(&stream, blocks(Limits::for_buffer(n)));
+        prop_assert_eq!(block_buffer::<12>(&stream, read), Some(whole_at(12)));
+        prop_assert_eq!(block_buffer::<33>(&stream, read), Some(whole_at(33)));
+        prop_assert_eq!(block_buffer::<64>(&stream, read), Some(whole_at(64)));
+    }
+}
+
+#[test]
+fn a_block_buffer_caps_the_limits_it_is_given_and_keeps_the_stream_state() {
+    // A line limit over the buffer's size would be a dead end: it is capped.
+    let mut buffer = BlockBuffer::<16>::with_limits(Limits::new().with_max_line_len(1000));
+    let mut rest: &[u8] = b"data: 0123456789abcdef\n\nid:9\ndata:x\n\n";
+    rest = &rest[buffer.push(rest)..];
+    assert_eq!(rest.len(), 37 - 16);
+    assert_eq!(
+        buffer.next_block().map(|_| ()),
+        Err(DecodeError::LineTooLong { limit: 12 })
+    );
+    let mut data = Vec::new();
+    // Bounded: a buffer that never makes room would loop here.
+    for _ in 0..rest.len() {
+        rest = &rest[buffer.push(rest)..];
+        while let Some(block) = buffer.next_block().unwrap() {
+            data.push(block.data_single().unwrap_or_default().to_vec());
+        }
+    }
+    assert_eq!(data, [b"x".to_vec()]);
+    assert_eq!(buffer.last_event_id(), b"9");
+    buffer.push(b"data: cut");
+    buffer.finish();
+    assert_eq!(buffer.last_event_id(), b"9");
+    assert_eq!(buffer.push(b"data: y\n\n"), 9);
+    assert_eq!(
+        buffer.next_block().unwrap().and_then(|b| b.data_single()),
+        Some(&b"y"[..])
+    );
 }
 
 #[test]

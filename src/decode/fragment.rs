@@ -67,6 +67,10 @@ pub struct FragmentDecoder {
     in_data: bool,
 }
 
+/// The smallest line limit: a line is known to be a data line (and streams) once `data:` and
+/// one more byte are in hand, which a limit of 5 lets the scanner see.
+const MIN_LINE_LIMIT: usize = 5;
+
 impl FragmentDecoder {
     /// A decoder with the default [`Limits`].
     pub const fn new() -> Self {
@@ -74,10 +78,15 @@ impl FragmentDecoder {
     }
 
     /// A decoder with the given limits (only [`Limits::max_line_len`] applies at this tier,
-    /// and not to data lines).
+    /// and not to data lines; a line limit under 5 bytes acts as 5, so that `data:` and the
+    /// byte after it are seen before any line is too long, whatever the chunking).
     pub const fn with_limits(limits: Limits) -> Self {
         FragmentDecoder {
-            scanner: LineScanner::new(limits.max_line_len()),
+            scanner: LineScanner::new(if limits.max_line_len() < MIN_LINE_LIMIT {
+                MIN_LINE_LIMIT
+            } else {
+                limits.max_line_len()
+            }),
             pos: 0,
             in_data: false,
         }

@@ -5,7 +5,7 @@
 //! | line | [`LineDecoder`] | never | classified [`Line`]s borrowed from your buffer |
 //! | streaming line | [`FragmentDecoder`] | never | lines, with `data` values in pieces as they arrive: no line needs to fit your buffer |
 //! | event | [`EventDecoder`] | never | whole blocks as [`RawEvent`]s borrowed from your buffer |
-//! | block | [`BlockDecoder`] | never | the same as [`Block`]s with the stream state an `EventSource` keeps: type (`message` default), last event ID (inline, bounded), reconnection time |
+//! | block | [`BlockDecoder`] | never | the same as [`Block`]s with the stream state an `EventSource` keeps: type (`message` default), last event ID (inline, bounded), reconnection time; [`BlockBuffer`] holds its own fixed buffer |
 //! | lending (`alloc`) | [`LendingDecoder`] | nothing per event once warm | every item (events as [`EventView`]s of `&str`, comments, retries) lent from its own buffers through one `next_item` loop; [`EventReader`] (`std`) over any `std::io::Read` |
 //! | owned (`alloc`) | [`Decoder`] | the data only | spec-dispatched [`Event`]s, keeping stream state |
 //! | bytes (`bytes`) | [`BytesDecoder`] | multi-line data only | [`Event<Bytes>`](Event), single-line data never copied |
@@ -38,6 +38,7 @@
 //! The matrix tests check every tier against the reference decoder at every chunking.
 
 mod block;
+mod block_buffer;
 mod field;
 mod fragment;
 mod limits;
@@ -73,6 +74,7 @@ mod bytes;
 
 pub use crate::error::BufferTooSmall;
 pub use block::EventDecoder;
+pub use block_buffer::BlockBuffer;
 pub use field::Line;
 pub use fragment::{Fragment, FragmentDecoder};
 pub use limits::Limits;
