@@ -294,6 +294,7 @@ async fn a_wrong_content_type_or_status_fails_the_connection_without_a_retry_sto
             status,
             content_type,
             steps: vec![Step::Send(b"data: not for you\n\n".to_vec())],
+            location: None,
         })
         .await;
         let mut events = fast()

@@ -9,6 +9,7 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::connect::Connect;
 use hyper_util::client::legacy::Client;
 
+use super::redirect;
 use super::transport::{self, Head, Pending, Transport};
 use super::{Builder, EventSource};
 
@@ -27,23 +28,40 @@ where
     C: Connect + Clone + Send + Sync + 'static,
 {
     fn send(&mut self, last_event_id: Option<&str>) -> Pending {
-        let mut request = Request::new(Full::new(self.body.clone()));
-        *request.method_mut() = self.method.clone();
-        *request.uri_mut() = self.uri.clone();
-        *request.version_mut() = self.version;
-        *request.headers_mut() = self.headers.clone();
-        transport::add_headers(request.headers_mut(), last_event_id);
-        let response = self.client.request(request);
+        let mut headers = self.headers.clone();
+        transport::add_headers(&mut headers, last_event_id);
+        let (client, version) = (self.client.clone(), self.version);
+        let (mut method, mut uri, mut body) =
+            (self.method.clone(), self.uri.clone(), self.body.clone());
         Box::pin(async move {
-            let response = response.await?;
-            let status = response.status().as_u16();
-            let content_type = response.headers().get(CONTENT_TYPE).cloned();
-            let body = response.into_body().into_data_stream().map_err(Into::into);
-            Ok(Head {
-                status,
-                content_type,
-                body: Box::pin(body),
-            })
+            // Each attempt starts at the source's own URL (the spec reconnects to it).
+            for _ in 0..=redirect::MAX_REDIRECTS {
+                let mut request = Request::new(Full::new(body.clone()));
+                *request.method_mut() = method.clone();
+                *request.uri_mut() = uri.clone();
+                *request.version_mut() = version;
+                *request.headers_mut() = headers.clone();
+                let response = client.request(request).await?;
+                if let Some(hop) =
+                    redirect::next_hop(response.status(), response.headers(), &uri, &method)?
+                {
+                    redirect::adjust_headers(&mut headers, &hop);
+                    if hop.drop_body {
+                        body = Bytes::new();
+                    }
+                    (method, uri) = (hop.method, hop.uri);
+                    continue;
+                }
+                let status = response.status().as_u16();
+                let content_type = response.headers().get(CONTENT_TYPE).cloned();
+                let body = response.into_body().into_data_stream().map_err(Into::into);
+                return Ok(Head {
+                    status,
+                    content_type,
+                    body: Box::pin(body),
+                });
+            }
+            Err(format!("more than {} redirects in a row", redirect::MAX_REDIRECTS).into())
         })
     }
 }
@@ -52,6 +70,11 @@ impl Builder {
     /// The source for `request` over hyper-util's `client` (any connector: `HttpConnector`
     /// for `http`, hyper-rustls's or hyper-tls's for `https`), sent again on every reconnect
     /// with the `EventSource` headers added. The request's extensions are not kept.
+    ///
+    /// Redirects are followed as fetch follows them for an `EventSource` (hyper's client does
+    /// not): 301, 302, 303, 307 and 308, at most 20 in a row; a `POST` becomes a `GET` without
+    /// its body on 301, 302 and 303; `Authorization` is not sent to another origin. Every
+    /// reconnect starts again from the request's own URL.
     ///
     /// ```
     /// use bytes::Bytes;

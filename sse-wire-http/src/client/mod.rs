@@ -64,6 +64,8 @@ mod error;
 mod event_source;
 #[cfg(feature = "hyper-client")]
 mod hyper;
+#[cfg(feature = "hyper-client")]
+mod redirect;
 #[cfg(feature = "reqwest")]
 mod reqwest;
 mod transport;

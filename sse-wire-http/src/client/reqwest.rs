@@ -62,13 +62,18 @@ impl Builder {
 }
 
 impl Builder {
-    /// A `GET` of `url` with a new reqwest client: see [`Builder::build`].
+    /// A `GET` of `url` with a new reqwest client that follows up to 20 redirects, as fetch
+    /// does: see [`Builder::build`].
     ///
     /// # Errors
     ///
     /// As [`Builder::build`], and when reqwest's client cannot be set up (its TLS backend).
     pub fn get(self, url: impl reqwest::IntoUrl) -> Result<EventSource, Error> {
-        let client = reqwest::Client::builder().build().map_err(Error::request)?;
+        // Fetch follows up to 20 redirects (reqwest's default is 10).
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::limited(20))
+            .build()
+            .map_err(Error::request)?;
         self.build(client.get(url))
     }
 }

@@ -48,6 +48,8 @@ pub struct Reply {
     pub status: u16,
     pub content_type: &'static str,
     pub steps: Vec<Step>,
+    /// A `Location` header (for redirects).
+    pub location: Option<String>,
 }
 
 impl Reply {
@@ -61,6 +63,7 @@ impl Reply {
             status: 200,
             content_type: "text/event-stream",
             steps,
+            location: None,
         }
     }
 
@@ -69,6 +72,15 @@ impl Reply {
             status,
             content_type,
             steps: vec![],
+            location: None,
+        }
+    }
+
+    /// A redirect with `status` to `location`.
+    pub fn redirect(status: u16, location: &str) -> Reply {
+        Reply {
+            location: Some(location.to_string()),
+            ..Reply::status(status, "text/plain")
         }
     }
 }
@@ -199,8 +211,12 @@ async fn serve(
         all.len() - 1
     };
     let reply = handler(n, &request);
+    let location = match &reply.location {
+        Some(location) => format!("location: {location}\r\n"),
+        None => String::new(),
+    };
     let head = format!(
-        "HTTP/1.1 {} X\r\ncontent-type: {}\r\ncache-control: no-cache\r\nconnection: close\r\n\r\n",
+        "HTTP/1.1 {} X\r\ncontent-type: {}\r\ncache-control: no-cache\r\n{location}connection: close\r\n\r\n",
         reply.status, reply.content_type
     );
     if socket.write_all(head.as_bytes()).await.is_err() {
