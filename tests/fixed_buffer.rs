@@ -63,20 +63,31 @@ fn whole(
     through_buffer(stream, stream.len().max(1), stream.len().max(1), step).unwrap_or_default()
 }
 
+/// `decoded` with its item, if any, written to `log` by `show` (`None`: nothing to log yet).
+fn logged<T>(
+    decoded: Decoded<T>,
+    log: &mut Log,
+    show: impl FnOnce(T) -> Option<String>,
+) -> Decoded<()> {
+    let status = match decoded.status {
+        Status::Complete(item) => {
+            log.extend(show(item));
+            Status::Complete(())
+        }
+        Status::Partial => Status::Partial,
+    };
+    Decoded {
+        consumed: decoded.consumed,
+        status,
+    }
+}
+
 fn lines(limits: Limits) -> impl FnMut(&[u8], &mut Log) -> Result<Decoded<()>, DecodeError> {
     let mut decoder = LineDecoder::with_limits(limits);
     move |input, log| {
-        let decoded = decoder.decode(input)?;
-        if let Status::Complete(line) = decoded.status {
-            log.push(format!("{line:?}"));
-        }
-        Ok(Decoded {
-            consumed: decoded.consumed,
-            status: decoded
-                .status
-                .complete()
-                .map_or(Status::Partial, |_| Status::Complete(())),
-        })
+        Ok(logged(decoder.decode(input)?, log, |line| {
+            Some(format!("{line:?}"))
+        }))
     }
 }
 
@@ -85,62 +96,37 @@ fn fragments(limits: Limits) -> impl FnMut(&[u8], &mut Log) -> Result<Decoded<()
     // Data pieces split wherever the reads do: joined, so only the lines are compared.
     let mut data = Vec::new();
     move |input, log| {
-        let decoded = decoder.decode(input)?;
-        match decoded.status {
-            Status::Complete(Fragment::Data { piece, end }) => {
-                data.extend_from_slice(piece);
-                if end {
-                    log.push(format!("data {}", data.escape_ascii()));
-                    data.clear();
+        Ok(logged(
+            decoder.decode(input)?,
+            log,
+            |fragment| match fragment {
+                Fragment::Data { piece, end } => {
+                    data.extend_from_slice(piece);
+                    end.then(|| format!("data {}", core::mem::take(&mut data).escape_ascii()))
                 }
-            }
-            Status::Complete(other) => log.push(format!("{other:?}")),
-            Status::Partial => {}
-        }
-        Ok(Decoded {
-            consumed: decoded.consumed,
-            status: decoded
-                .status
-                .complete()
-                .map_or(Status::Partial, |_| Status::Complete(())),
-        })
+                other => Some(format!("{other:?}")),
+            },
+        ))
     }
 }
 
 fn events(limits: Limits) -> impl FnMut(&[u8], &mut Log) -> Result<Decoded<()>, DecodeError> {
     let mut decoder = EventDecoder::with_limits(limits);
     move |input, log| {
-        let decoded = decoder.decode(input)?;
-        if let Status::Complete(event) = decoded.status {
+        Ok(logged(decoder.decode(input)?, log, |event| {
             // Not `as_bytes`: whether a CRLF blank line's LF is in the block depends on the read.
             let data: Vec<_> = event.data_lines().map(<[u8]>::escape_ascii).collect();
-            log.push(format!("{event:?} {data:?}"));
-        }
-        Ok(Decoded {
-            consumed: decoded.consumed,
-            status: decoded
-                .status
-                .complete()
-                .map_or(Status::Partial, |_| Status::Complete(())),
-        })
+            Some(format!("{event:?} {data:?}"))
+        }))
     }
 }
 
 fn blocks(limits: Limits) -> impl FnMut(&[u8], &mut Log) -> Result<Decoded<()>, DecodeError> {
     let mut decoder = BlockDecoder::with_limits(limits);
     move |input, log| {
-        let decoded = decoder.decode(input)?;
-        let status = match decoded.status {
-            Status::Complete(block) => {
-                log.push(format!("{block:?}"));
-                Status::Complete(())
-            }
-            Status::Partial => Status::Partial,
-        };
-        Ok(Decoded {
-            consumed: decoded.consumed,
-            status,
-        })
+        Ok(logged(decoder.decode(input)?, log, |block| {
+            Some(format!("{block:?}"))
+        }))
     }
 }
 

@@ -30,26 +30,11 @@ async fn hyper_backend_posts_resumes_after_a_drop_and_stops_at_204() {
         .header("content-type", "application/json")
         .body(Bytes::from_static(b"{\"q\":1}"))
         .unwrap();
-    let mut events = EventSource::builder()
+    let events = EventSource::builder()
         .reconnection_time(Duration::from_millis(5))
         .backoff(Backoff::new().with_initial(1).with_max(5))
         .build_hyper(client, request);
-    let mut got = Vec::new();
-    while let Some(item) = tokio::time::timeout(BOUND, events.next()).await.unwrap() {
-        assert!(got.len() < 100, "the stream did not end: {got:?}");
-        got.push(match item {
-            Ok(Event::Open) => "open".to_string(),
-            Ok(Event::Message(m)) => {
-                format!("{} {} {}", m.event_type(), m.data(), m.last_event_id())
-            }
-            Ok(other) => format!("{other:?}"),
-            Err(e) => match e.kind() {
-                ErrorKind::Ended { mid_event } => format!("ended mid_event={mid_event}"),
-                ErrorKind::Response(FailReason::NoContent) => "204".to_string(),
-                _ => format!("{e}"),
-            },
-        });
-    }
+    let got = collect(events).await;
     assert_eq!(
         got,
         [
@@ -99,10 +84,12 @@ async fn collect(mut events: EventSource) -> Vec<String> {
         assert!(got.len() < 100, "the stream did not end: {got:?}");
         got.push(match item {
             Ok(Event::Open) => "open".to_string(),
-            Ok(Event::Message(m)) => format!("{} {}", m.data(), m.last_event_id()),
+            Ok(Event::Message(m)) => {
+                format!("{} {} {}", m.event_type(), m.data(), m.last_event_id())
+            }
             Ok(other) => format!("{other:?}"),
             Err(e) => match e.kind() {
-                ErrorKind::Ended { .. } => "ended".to_string(),
+                ErrorKind::Ended { mid_event } => format!("ended mid_event={mid_event}"),
                 ErrorKind::Response(FailReason::NoContent) => "204".to_string(),
                 ErrorKind::Connect(_) => "connect error".to_string(),
                 _ => format!("{e}"),
@@ -130,7 +117,10 @@ async fn hyper_backend_follows_redirects_as_fetch_does() {
     let events = EventSource::builder()
         .reconnection_time(Duration::from_millis(5))
         .build_hyper(client, request);
-    assert_eq!(collect(events).await, ["open", "hi 1", "ended", "204"]);
+    assert_eq!(
+        collect(events).await,
+        ["open", "message hi 1", "ended mid_event=false", "204"]
+    );
     let seen: Vec<_> = (0..4)
         .map(|n| {
             let r = server.request(n);
