@@ -4,6 +4,7 @@
 mod common;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use common::{bounded, open, serve_hyper};
 use futures::StreamExt;
@@ -205,6 +206,31 @@ async fn a_lagging_subscriber_is_closed_while_the_others_get_everything() {
         caught_up,
         (3..=30).map(|n| n.to_string()).collect::<Vec<_>>()
     );
+}
+
+#[tokio::test]
+async fn a_waiting_burst_is_read_in_order_then_the_subscriber_waits_then_ends_with_the_channel() {
+    let room = Channel::new();
+    let mut subscriber = room.subscribe(None).unwrap();
+    let reader = tokio::spawn(async move {
+        let mut seen = Vec::new();
+        while let Some(event) = subscriber.next().await {
+            seen.push(data(&event.unwrap()));
+        }
+        seen
+    });
+    tokio::task::yield_now().await; // the reader waits for the first event
+    for n in 1..=3 {
+        room.publish(Event::new().data(n.to_string())).unwrap();
+    }
+    tokio::task::yield_now().await; // the burst is read; the reader waits again
+    room.publish(Event::new().data("4")).unwrap();
+    drop(room); // the last handle: after "4" the subscription ends
+    let seen = tokio::time::timeout(Duration::from_secs(10), reader)
+        .await
+        .expect("woken for the event after the burst, and at the end")
+        .unwrap();
+    assert_eq!(seen, ["1", "2", "3", "4"]);
 }
 
 /// `GET /` on a hyper server: the room's events after the request's `Last-Event-ID`.

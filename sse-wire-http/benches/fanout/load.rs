@@ -1,10 +1,12 @@
 //! The fan-out benchmark's load client (run by `run.sh`, not a test): opens N SSE
 //! subscriptions to `GET /chat`, measures the server's RSS per idle subscriber, then posts M
-//! messages back to back (`POST /chat`, each waiting for its answer) carrying their send time,
-//! and reports deliveries per second and the delivery latency percentiles. The same client
+//! messages from P posters at once (P connections, each posting back to back and waiting for
+//! each answer: a room where P people talk), each message carrying its number and send time,
+//! and reports deliveries per second and the delivery latency percentiles. Every subscriber
+//! checks that it got each message exactly once (none lost, none doubled). The same client
 //! for every server; one hyper connection per subscriber, events decoded by `sse_wire`.
 //!
-//! usage: fanout_load --addr 127.0.0.1:PORT --pid SERVER_PID --subscribers N --messages M
+//! usage: fanout_load --addr 127.0.0.1:PORT --pid SERVER_PID --subscribers N --messages M [--posters P]
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -30,11 +32,46 @@ fn rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
+/// What a process has used so far: CPU seconds (all threads, user + system) and write
+/// system calls (`write`, `writev`, ...), from `/proc`. Zero where `/proc` is not readable.
+#[derive(Clone, Copy, Default)]
+struct Usage {
+    cpu_s: f64,
+    writes: u64,
+}
+
+fn usage(pid: &str) -> Usage {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The fields after the command name (in parentheses, which may hold spaces):
+    // utime and stime are the 12th and 13th, in USER_HZ ticks (100 per second on Linux).
+    let ticks: f64 = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| {
+            rest.split_whitespace()
+                .skip(11)
+                .take(2)
+                .filter_map(|t| t.parse::<f64>().ok())
+                .sum()
+        })
+        .unwrap_or(0.0);
+    let io = std::fs::read_to_string(format!("/proc/{pid}/io")).unwrap_or_default();
+    let writes = io
+        .lines()
+        .find_map(|l| l.strip_prefix("syscw:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    Usage {
+        cpu_s: ticks / 100.0,
+        writes,
+    }
+}
+
 struct Args {
     addr: SocketAddr,
     pid: u32,
     subscribers: usize,
     messages: usize,
+    posters: usize,
 }
 
 fn args() -> Args {
@@ -43,6 +80,7 @@ fn args() -> Args {
         pid: 0,
         subscribers: 100,
         messages: 200,
+        posters: 8,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -52,6 +90,7 @@ fn args() -> Args {
             "--pid" => args.pid = value().parse().expect("--pid"),
             "--subscribers" => args.subscribers = value().parse().expect("--subscribers"),
             "--messages" => args.messages = value().parse().expect("--messages"),
+            "--posters" => args.posters = value().parse().expect("--posters"),
             "--bench" => {}
             other => panic!("unknown argument {other}"),
         }
@@ -59,13 +98,22 @@ fn args() -> Args {
     args
 }
 
-/// One subscriber: returns the latencies (µs) of the `messages` events it got.
+/// What one subscriber got: the latency (µs) of each message's first copy, and how many
+/// copies were doubles or not the benchmark's messages at all.
+#[derive(Default)]
+struct Received {
+    latencies: Vec<u32>,
+    doubled: usize,
+    foreign: usize,
+}
+
+/// One subscriber: reads until it has every one of the `messages` messages once.
 async fn subscribe(
     addr: SocketAddr,
     messages: usize,
     connected: Arc<Semaphore>,
     opening: tokio::sync::OwnedSemaphorePermit,
-) -> Vec<u32> {
+) -> Received {
     let tcp = tokio::net::TcpStream::connect(addr).await.expect("connect");
     let _ = tcp.set_nodelay(true);
     let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(tcp))
@@ -82,8 +130,12 @@ async fn subscribe(
     drop(opening);
     let mut body = response.into_body();
     let mut decoder = sse_wire::Decoder::new();
-    let mut latencies = Vec::with_capacity(messages);
-    while latencies.len() < messages {
+    let mut got = Received {
+        latencies: Vec::with_capacity(messages),
+        ..Received::default()
+    };
+    let mut seen = vec![false; messages];
+    while got.latencies.len() < messages {
         let Some(Ok(frame)) = body.frame().await else {
             break;
         };
@@ -92,30 +144,74 @@ async fn subscribe(
         };
         let now = unix_ns();
         for event in decoder.feed(&data) {
-            let sent: u128 = event.expect("decodes").data().parse().unwrap_or(now);
-            latencies.push(((now.saturating_sub(sent)) / 1000).min(u32::MAX as u128) as u32);
+            let event = event.expect("decodes");
+            // "NUMBER SEND_TIME_NS"
+            let mut fields = event.data().split(' ').map(|f| f.parse::<u128>().ok());
+            let (Some(Some(number)), Some(Some(sent))) = (fields.next(), fields.next()) else {
+                got.foreign += 1;
+                continue;
+            };
+            match seen.get_mut(number as usize) {
+                Some(seen) if !*seen => *seen = true,
+                Some(_) => {
+                    got.doubled += 1;
+                    continue;
+                }
+                None => {
+                    got.foreign += 1;
+                    continue;
+                }
+            }
+            let latency = now.saturating_sub(sent) / 1000;
+            got.latencies.push(latency.min(u32::MAX as u128) as u32);
         }
     }
-    latencies
+    got
 }
 
-async fn post_all(addr: SocketAddr, messages: usize) {
+/// One poster: posts the messages numbered `numbers`, each after the answer to the last.
+async fn post(addr: SocketAddr, numbers: impl Iterator<Item = usize>) {
     let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
     let _ = tcp.set_nodelay(true);
     let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(tcp))
         .await
         .unwrap();
     tokio::spawn(connection);
-    for _ in 0..messages {
+    for number in numbers {
         let request = hyper::Request::post("/chat")
             .header("host", addr.to_string())
             .header("content-type", "text/plain")
-            .body(Full::new(Bytes::from(unix_ns().to_string())))
+            .body(Full::new(Bytes::from(format!("{number} {}", unix_ns()))))
             .unwrap();
         sender.ready().await.expect("POST connection ready");
         let response = sender.send_request(request).await.expect("POST /chat");
+        assert_eq!(response.status(), 200, "POST /chat");
         let _ = response.into_body().collect().await;
     }
+}
+
+/// `posters` posters at once, message `i` from poster `i % posters`, on a thread and runtime
+/// of their own: on the subscribers' runtime each answer would wait its turn behind the
+/// thousands of subscriber tasks that the last message woke, and the load client, not the
+/// server, would set the pace.
+async fn post_all(addr: SocketAddr, messages: usize, posters: usize) {
+    let posters = posters.clamp(1, messages.max(1));
+    let posting = tokio::task::spawn_blocking(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let mut all = tokio::task::JoinSet::new();
+            for first in 0..posters {
+                all.spawn(post(addr, (first..messages).step_by(posters)));
+            }
+            while let Some(done) = all.join_next().await {
+                done.expect("poster");
+            }
+        });
+    });
+    posting.await.expect("posters");
 }
 
 fn main() {
@@ -142,32 +238,56 @@ fn main() {
         all.forget();
         tokio::time::sleep(Duration::from_secs(1)).await;
         let rss_idle = rss_kib(args.pid);
+        let (server_pid, ours) = (args.pid.to_string(), "self");
+        let (server_before, load_before) = (usage(&server_pid), usage(ours));
         let start = Instant::now();
-        post_all(args.addr, args.messages).await;
+        post_all(args.addr, args.messages, args.posters).await;
         let mut latencies = Vec::with_capacity(args.subscribers * args.messages);
+        let (mut doubled, mut foreign) = (0, 0);
         let collected = tokio::time::timeout(Duration::from_secs(300), async {
             while let Some(got) = subscribers.join_next().await {
-                latencies.extend(got.expect("subscriber"));
+                let got = got.expect("subscriber");
+                latencies.extend(got.latencies);
+                doubled += got.doubled;
+                foreign += got.foreign;
             }
         })
         .await;
         let elapsed = start.elapsed();
-        assert!(collected.is_ok(), "deliveries not complete within 300 s");
+        let (server, load) = (usage(&server_pid), usage(ours));
+        assert!(
+            collected.is_ok(),
+            "deliveries not complete within 300 s: {} of {} subscribers got every message (lost?)",
+            args.subscribers - subscribers.len(),
+            args.subscribers
+        );
         let expected = args.subscribers * args.messages;
         latencies.sort_unstable();
         let pct = |p: f64| latencies.get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1))).copied().unwrap_or(0) as f64 / 1000.0;
         println!(
-            "subscribers={} messages={} delivered={}/{} deliveries_per_s={:.0} p50_ms={:.1} p99_ms={:.1} max_ms={:.1} rss_per_idle_subscriber_kib={:.1} rss_idle_mib={:.1}",
+            "subscribers={} messages={} posters={} delivered={}/{} doubled={} foreign={} deliveries_per_s={:.0} p50_ms={:.1} p99_ms={:.1} max_ms={:.1} rss_per_idle_subscriber_kib={:.1} rss_idle_mib={:.1} \
+             server_cpu_s={:.2} load_cpu_s={:.2} delivery_s={:.2} server_writes_per_delivery={:.3}",
             args.subscribers,
             args.messages,
+            args.posters,
             latencies.len(),
             expected,
+            doubled,
+            foreign,
             latencies.len() as f64 / elapsed.as_secs_f64(),
             pct(0.50),
             pct(0.99),
             pct(1.0),
             (rss_idle.saturating_sub(rss_before)) as f64 / args.subscribers as f64,
             rss_idle as f64 / 1024.0,
+            server.cpu_s - server_before.cpu_s,
+            load.cpu_s - load_before.cpu_s,
+            elapsed.as_secs_f64(),
+            (server.writes - server_before.writes) as f64 / latencies.len().max(1) as f64,
+        );
+        assert!(
+            latencies.len() == expected && doubled == 0 && foreign == 0,
+            "every message delivered to every subscriber exactly once"
         );
     });
 }

@@ -305,14 +305,18 @@ type Recv = (
 /// falls behind; it ends when every [`Channel`] handle is dropped.
 pub struct Subscription {
     backlog: VecDeque<Encoded>,
-    recv: Option<ReusableBoxFuture<'static, Recv>>,
+    /// The receiver between events: read with `try_recv` while events are waiting, so a
+    /// burst costs one wait (one future set up, one wakeup), not one per event.
+    receiver: Option<broadcast::Receiver<Encoded>>,
+    /// The wait for the next event (it holds the receiver meanwhile); `None` once ended.
+    waiting: Option<ReusableBoxFuture<'static, Recv>>,
 }
 
 impl fmt::Debug for Subscription {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Subscription")
             .field("backlog", &self.backlog.len())
-            .field("live", &self.recv.is_some())
+            .field("live", &self.waiting.is_some())
             .finish()
     }
 }
@@ -325,7 +329,8 @@ impl Subscription {
     fn new(backlog: VecDeque<Encoded>, receiver: broadcast::Receiver<Encoded>) -> Self {
         Subscription {
             backlog,
-            recv: Some(ReusableBoxFuture::new(recv(receiver))),
+            receiver: None,
+            waiting: Some(ReusableBoxFuture::new(recv(receiver))),
         }
     }
 
@@ -339,24 +344,35 @@ impl Stream for Subscription {
     type Item = Result<Encoded, Lagged>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        if let Some(event) = self.backlog.pop_front() {
+        use broadcast::error::{RecvError, TryRecvError};
+        let this = &mut *self;
+        if let Some(event) = this.backlog.pop_front() {
             return Poll::Ready(Some(Ok(event)));
         }
-        let Some(future) = self.recv.as_mut() else {
+        let Some(waiting) = this.waiting.as_mut() else {
             return Poll::Ready(None);
         };
-        let (result, receiver) = std::task::ready!(future.poll(cx));
-        match result {
-            Ok(event) => {
-                future.set(recv(receiver));
-                Poll::Ready(Some(Ok(event)))
+        let result = match this.receiver.as_mut().map(|r| r.try_recv()) {
+            Some(Ok(event)) => Ok(event),
+            Some(Err(TryRecvError::Lagged(missed))) => Err(RecvError::Lagged(missed)),
+            Some(Err(TryRecvError::Closed)) => Err(RecvError::Closed),
+            Some(Err(TryRecvError::Empty)) | None => {
+                if let Some(receiver) = this.receiver.take() {
+                    waiting.set(recv(receiver));
+                }
+                let (result, receiver) = std::task::ready!(waiting.poll(cx));
+                this.receiver = Some(receiver);
+                result
             }
-            Err(broadcast::error::RecvError::Lagged(missed)) => {
-                self.recv = None;
+        };
+        match result {
+            Ok(event) => Poll::Ready(Some(Ok(event))),
+            Err(RecvError::Lagged(missed)) => {
+                (this.receiver, this.waiting) = (None, None);
                 Poll::Ready(Some(Err(Lagged { missed })))
             }
-            Err(broadcast::error::RecvError::Closed) => {
-                self.recv = None;
+            Err(RecvError::Closed) => {
+                (this.receiver, this.waiting) = (None, None);
                 Poll::Ready(None)
             }
         }
