@@ -115,8 +115,10 @@ pub struct LendingDecoder {
     /// The first bytes of a character the last push ended inside.
     carry: [u8; 4],
     carry_len: u8,
-    /// Reused: a push that completes a carried character, a read.
+    /// Reused: a push that completes a carried character.
     scratch: Vec<u8>,
+    /// Reused: what [`LendingDecoder::read_from`] reads into (empty until it is called).
+    read_buf: Vec<u8>,
     start: usize,
     /// Bytes of this stream were consumed: its start (and BOM) is behind.
     started: bool,
@@ -157,6 +159,7 @@ impl LendingDecoder {
             carry: [0; 4],
             carry_len: 0,
             scratch: Vec::new(),
+            read_buf: Vec::new(),
             start: 0,
             started: false,
             current: None,
@@ -208,15 +211,15 @@ impl LendingDecoder {
         reader: &mut R,
     ) -> std::io::Result<usize> {
         const READ: usize = 8 * 1024;
-        let mut read_buf = core::mem::take(&mut self.scratch);
-        read_buf.resize(READ, 0);
+        // Zeroed once, then kept at its length: a read must not pay for zeroing it again.
+        let mut read_buf = core::mem::take(&mut self.read_buf);
+        if read_buf.len() != READ {
+            read_buf.resize(READ, 0);
+        }
         let read = reader.read(&mut read_buf);
         let n = (*read.as_ref().unwrap_or(&0)).min(READ);
-        read_buf.truncate(n);
-        // `push` may use the scratch buffer itself: hand it the bytes from a second one.
-        let bytes = core::mem::take(&mut read_buf);
-        self.push(&bytes);
-        self.scratch = bytes;
+        self.push(read_buf.get(..n).unwrap_or_default());
+        self.read_buf = read_buf;
         read
     }
 
@@ -296,12 +299,12 @@ impl LendingDecoder {
     #[inline]
     pub(crate) fn advance(&mut self) -> Result<bool, DecodeError> {
         loop {
-            if self.pending != Pending::Nothing {
+            if !matches!(self.pending, Pending::Nothing) {
                 return Ok(true);
             }
             if let Some(current) = &mut self.current {
                 self.pending = next_pending(self.text.as_bytes(), current);
-                if self.pending == Pending::Nothing {
+                if matches!(self.pending, Pending::Nothing) {
                     self.current = None;
                 }
                 continue;
@@ -325,13 +328,20 @@ impl LendingDecoder {
                 continue;
             }
             let range = sub_range(self.text.as_bytes(), block.as_bytes());
+            // The commonest block, an event with no comment or retry to lend first: lent
+            // now, without a walk of its lines.
+            let fires_at_once = walk.is_none();
             self.current = Some(Current {
                 start: range.start,
                 end: range.end,
                 info: block.info(),
                 walk,
-                fires,
+                fires: fires && !fires_at_once,
             });
+            if fires_at_once {
+                self.pending = Pending::Event;
+                return Ok(true);
+            }
         }
     }
 
@@ -339,7 +349,7 @@ impl LendingDecoder {
     #[cfg(feature = "std")]
     #[inline]
     pub(crate) fn pending_event(&self) -> bool {
-        self.pending == Pending::Event
+        matches!(self.pending, Pending::Event)
     }
 
     /// Drops what [`LendingDecoder::advance`] found (a comment or retry, already applied).
