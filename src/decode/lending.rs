@@ -442,7 +442,7 @@ impl Default for LendingDecoder {
 
 /// The next thing `current` has to lend, walking its lines from where the last walk stopped:
 /// comments and retries in line order, then the event. The walk is written out here, not
-/// through `BlockLines`, so that it stays in registers (keep-alive: 12.2 -> 10.7 instructions per byte).
+/// through `BlockLines`, so that it stays in registers (benches/compare/RESULTS.md).
 #[inline]
 fn next_pending(buf: &[u8], current: &mut Current) -> Pending {
     if let Some(mut at) = current.walk {
