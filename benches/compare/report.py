@@ -21,6 +21,9 @@ FEEDS = ["whole", "4k", "10b"]
 IMPS = [
     ("event", "sse-wire event"),
     ("fragment", "sse-wire fragment"),
+    ("block", "sse-wire block"),
+    ("lending", "sse-wire lending"),
+    ("reader", "sse-wire reader"),
     ("owned_decode", "sse-wire owned decode"),
     ("owned_feed", "sse-wire owned feed"),
     ("bytes", "sse-wire bytes"),

@@ -6,8 +6,8 @@ use alloc::{string::String, vec::Vec};
 
 use super::block::EventDecoder;
 use super::field::Line;
+use super::line_end::find_line_end;
 use super::raw_event::{BlockInfo, RawEvent};
-use super::scan::BlockLines;
 use super::stream_state::{IdStore, StreamState};
 use super::text::{push_utf8, str_at, sub_range};
 use crate::{DecodeError, Decoded, Event, Item, Limits, Status};
@@ -115,8 +115,10 @@ pub struct LendingDecoder {
     /// The first bytes of a character the last push ended inside.
     carry: [u8; 4],
     carry_len: u8,
-    /// Reused: a push that completes a carried character, a read.
+    /// Reused: a push that completes a carried character.
     scratch: Vec<u8>,
+    /// Reused: what [`LendingDecoder::read_from`] reads into (empty until it is called).
+    read_buf: Vec<u8>,
     start: usize,
     /// Bytes of this stream were consumed: its start (and BOM) is behind.
     started: bool,
@@ -157,6 +159,7 @@ impl LendingDecoder {
             carry: [0; 4],
             carry_len: 0,
             scratch: Vec::new(),
+            read_buf: Vec::new(),
             start: 0,
             started: false,
             current: None,
@@ -208,15 +211,15 @@ impl LendingDecoder {
         reader: &mut R,
     ) -> std::io::Result<usize> {
         const READ: usize = 8 * 1024;
-        let mut read_buf = core::mem::take(&mut self.scratch);
-        read_buf.resize(READ, 0);
+        // Zeroed once, then kept at its length: a read must not pay for zeroing it again.
+        let mut read_buf = core::mem::take(&mut self.read_buf);
+        if read_buf.len() != READ {
+            read_buf.resize(READ, 0);
+        }
         let read = reader.read(&mut read_buf);
         let n = (*read.as_ref().unwrap_or(&0)).min(READ);
-        read_buf.truncate(n);
-        // `push` may use the scratch buffer itself: hand it the bytes from a second one.
-        let bytes = core::mem::take(&mut read_buf);
-        self.push(&bytes);
-        self.scratch = bytes;
+        self.push(read_buf.get(..n).unwrap_or_default());
+        self.read_buf = read_buf;
         read
     }
 
@@ -296,15 +299,16 @@ impl LendingDecoder {
     #[inline]
     pub(crate) fn advance(&mut self) -> Result<bool, DecodeError> {
         loop {
-            if self.pending != Pending::Nothing {
+            if !matches!(self.pending, Pending::Nothing) {
                 return Ok(true);
             }
             if let Some(current) = &mut self.current {
                 self.pending = next_pending(self.text.as_bytes(), current);
-                if self.pending == Pending::Nothing {
+                if matches!(self.pending, Pending::Nothing) {
                     self.current = None;
+                    continue;
                 }
-                continue;
+                return Ok(true);
             }
             let input = self.text.as_bytes().get(self.start..).unwrap_or_default();
             let decoded = self.events.decode(input)?;
@@ -325,13 +329,20 @@ impl LendingDecoder {
                 continue;
             }
             let range = sub_range(self.text.as_bytes(), block.as_bytes());
+            // The commonest block, an event with no comment or retry to lend first: lent
+            // now, without a walk of its lines.
+            let fires_at_once = walk.is_none();
             self.current = Some(Current {
                 start: range.start,
                 end: range.end,
                 info: block.info(),
                 walk,
-                fires,
+                fires: fires && !fires_at_once,
             });
+            if fires_at_once {
+                self.pending = Pending::Event;
+                return Ok(true);
+            }
         }
     }
 
@@ -339,7 +350,7 @@ impl LendingDecoder {
     #[cfg(feature = "std")]
     #[inline]
     pub(crate) fn pending_event(&self) -> bool {
-        self.pending == Pending::Event
+        matches!(self.pending, Pending::Event)
     }
 
     /// Drops what [`LendingDecoder::advance`] found (a comment or retry, already applied).
@@ -430,24 +441,36 @@ impl Default for LendingDecoder {
 }
 
 /// The next thing `current` has to lend, walking its lines from where the last walk stopped:
-/// comments and retries in line order, then the event.
+/// comments and retries in line order, then the event. The walk is written out here, not
+/// through `BlockLines`, so that it stays in registers (benches/compare/RESULTS.md).
+#[inline]
 fn next_pending(buf: &[u8], current: &mut Current) -> Pending {
-    if let Some(from) = current.walk {
-        let block = &buf[current.start..current.end];
-        let mut lines = BlockLines::new(block.get(from..).unwrap_or_default());
-        while let Some(line) = lines.next() {
+    if let Some(mut at) = current.walk {
+        let block = buf.get(current.start..current.end).unwrap_or_default();
+        while let Some(rest) = block.get(at..).filter(|rest| !rest.is_empty()) {
+            let len = find_line_end(rest).unwrap_or(rest.len());
+            let line = rest.get(..len).unwrap_or_default();
+            // Complete lines: past a CRLF, or the CR or LF alone.
+            let line_start = at;
+            at += len
+                + if rest.get(len..len + 2) == Some(b"\r\n") {
+                    2
+                } else {
+                    1
+                };
             let pending = match Line::parse(line) {
                 Line::Comment(text) => {
-                    let range = sub_range(buf, text);
+                    // A suffix of the line.
+                    let end = current.start + line_start + len;
                     Pending::Comment {
-                        start: range.start,
-                        end: range.end,
+                        start: end - text.len(),
+                        end,
                     }
                 }
                 Line::Retry(ms) => Pending::Retry(ms),
                 _ => continue,
             };
-            current.walk = Some(block.len() - lines.remaining());
+            current.walk = Some(at);
             return pending;
         }
         current.walk = None;

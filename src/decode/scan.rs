@@ -388,12 +388,6 @@ impl<'a> BlockLines<'a> {
     pub(crate) fn new(block: &'a [u8]) -> Self {
         BlockLines { rest: block }
     }
-
-    /// How many bytes of the block are still to be walked.
-    #[cfg(feature = "alloc")]
-    pub(crate) fn remaining(&self) -> usize {
-        self.rest.len()
-    }
 }
 
 impl<'a> Iterator for BlockLines<'a> {
