@@ -82,6 +82,30 @@ fn check_event_tiers(stream: &[u8], cuts: &[usize], expected: &[u8], errors: usi
             owned.max_buffer
         );
 
+        // The lending decoder holds whole blocks, like the event tier but in its own buffer.
+        #[cfg(feature = "std")]
+        let readers = [
+            ("lending", tiers::lending("", stream, cuts, limits())),
+            ("reader", tiers::reader("", stream, cuts, limits())),
+        ];
+        #[cfg(not(feature = "std"))]
+        let readers = [("lending", tiers::lending("", stream, cuts, limits()))];
+        for (tier, run) in readers {
+            assert_eq!(run.errors, errors, "{}", what(tier));
+            assert_eq!(
+                summarize(&run.outcome).events,
+                reference.events(),
+                "{}",
+                what(tier)
+            );
+            assert_eq!(
+                run.outcome.last_event_id,
+                reference.last_event_id,
+                "{}",
+                what(tier)
+            );
+        }
+
         let feed = tiers::owned_feed("", stream, cuts, limits());
         assert_eq!(feed.errors, errors, "{}", what("owned feed"));
         assert_eq!(
@@ -331,6 +355,14 @@ proptest! {
             let owned = tiers::owned("", &stream, &cuts, limits());
             prop_assert_eq!(owned.errors, 0);
             prop_assert_eq!(&owned.outcome, &reference);
+            // The lending decoder's limits count the text it holds, where each invalid
+            // sequence (1 to 3 bytes) is U+FFFD's 3 bytes: at most 3 times the input.
+            let text_limits = limits()
+                .with_max_line_len(3 * LINE)
+                .with_max_event_len(3 * EVENT);
+            let lending = tiers::lending("", &stream, &cuts, text_limits);
+            prop_assert_eq!(lending.errors, 0);
+            prop_assert_eq!(&lending.outcome, &reference);
             let feed = tiers::owned_feed("", &stream, &cuts, limits());
             prop_assert_eq!(feed.errors, 0);
             prop_assert_eq!(feed.outcome.observed, reference.events());

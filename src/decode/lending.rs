@@ -81,7 +81,9 @@ struct Current {
 /// As the spec orders it, the bytes are decoded as UTF-8 first (invalid sequences replaced
 /// with U+FFFD, a character split across pushes completed by the next one), into the
 /// decoder's text buffer, once; the event tier then finds whole blocks in that text (so a
-/// block must fit [`Limits::max_event_len`]), read with the stream state of
+/// block must fit [`Limits::max_event_len`]; the limits count that text, which is what the
+/// decoder holds: an invalid sequence of 1 to 3 bytes counts as U+FFFD's 3), read with the
+/// stream state of
 /// [`BlockDecoder`](super::BlockDecoder) (the last event ID in a reused `String`, bounded by
 /// [`Limits::max_id_len`]). Every `&str` lent is a slice of the text (joined multi-line data:
 /// of a reused `String`), never validated again.

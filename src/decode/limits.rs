@@ -6,6 +6,10 @@
 /// above 4 GiB acts as 4 GiB, and so does an event limit: decoders keep offsets and lengths
 /// as `u32` to stay small.
 ///
+/// The limits count the bytes a decoder holds: the input's bytes in every tier but
+/// [`LendingDecoder`](crate::decode::LendingDecoder), which holds the input decoded as UTF-8,
+/// where an invalid sequence (1 to 3 bytes) is U+FFFD (3 bytes).
+///
 /// ```
 /// use sse_wire::Limits;
 /// let limits = Limits::default().with_max_line_len(4096).with_max_event_len(64 * 1024);
