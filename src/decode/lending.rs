@@ -175,6 +175,18 @@ impl LendingDecoder {
         &self.state.id
     }
 
+    /// Bytes the scanner searched (the linearity tests count them).
+    #[cfg(test)]
+    pub(crate) fn scanned(&self) -> usize {
+        self.events.scanner.scanned()
+    }
+
+    /// The capacity the text buffer holds on to.
+    #[cfg(test)]
+    pub(crate) fn text_capacity(&self) -> usize {
+        self.text.capacity()
+    }
+
     /// Sets the last event ID, e.g. one persisted from an earlier session.
     pub fn set_last_event_id(&mut self, id: &str) {
         self.state.id.set(id.as_bytes());

@@ -211,3 +211,33 @@ fn owned_decoder_lets_go_of_a_huge_event_once_it_is_gone() {
         decoder.buf.capacity()
     );
 }
+
+#[cfg(feature = "alloc")]
+#[test]
+fn lending_decoder_scans_each_byte_once_fed_byte_by_byte_and_lets_go_of_the_huge_event() {
+    let stream = long_stream();
+    let mut decoder = super::LendingDecoder::new();
+    let mut events = 0;
+    for byte in stream.chunks(1) {
+        decoder.push(byte);
+        while let Some(item) = decoder.next_item() {
+            match item.unwrap() {
+                super::Item::Event(event) => {
+                    assert_eq!(event.data().len(), LONG);
+                    events += 1;
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+    assert_eq!(events, 1);
+    assert_eq!(decoder.scanned(), stream.len());
+    decoder.push(b"data: small\n\n");
+    assert_eq!(decoder.next_item().map(|item| item.is_ok()), Some(true));
+    assert!(decoder.next_item().is_none());
+    assert!(
+        decoder.text_capacity() <= 64 * 1024,
+        "{}",
+        decoder.text_capacity()
+    );
+}
