@@ -136,7 +136,7 @@ pub use error::{BufferTooSmall, DecodeError};
 pub use encode::encode_to_vec;
 
 #[cfg(feature = "alloc")]
-pub use decode::{Decoder, Event, Feed};
+pub use decode::{Decoder, Event, Feed, FeedItems};
 
 #[cfg(feature = "bytes")]
 pub use decode::BytesDecoder;

@@ -79,7 +79,7 @@ pub use stream_state::{Block, BlockDecoder};
 #[cfg(feature = "alloc")]
 pub use event::Event;
 #[cfg(feature = "alloc")]
-pub use feed::Feed;
+pub use feed::{Feed, FeedItems};
 #[cfg(feature = "alloc")]
 pub use lending::{EventView, LendingDecoder};
 #[cfg(feature = "alloc")]

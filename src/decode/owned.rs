@@ -18,8 +18,9 @@ use crate::{DecodeError, Decoded, Event, Item, Limits, Status};
 ///
 /// Two ways to drive it:
 /// - [`Decoder::feed`]: hand it chunks as they arrive; it keeps the partial line for you.
-/// - [`Decoder::decode`]: the sans-IO contract over your own buffer; also reports comments and
-///   `retry` values as [`Item`]s.
+///   [`Decoder::feed_items`] is the same loop yielding comments and `retry` values too, as
+///   [`Item`]s in stream order.
+/// - [`Decoder::decode`]: the sans-IO contract over your own buffer; reports every [`Item`].
 ///
 /// ```
 /// use sse_wire::Decoder;
@@ -87,7 +88,7 @@ impl Decoder {
     }
 
     /// Whether the input so far ends inside an event: a line not terminated yet is held (by
-    /// [`Decoder::feed`]), or `data` or `id` fields arrived without the blank line that dispatches
+    /// [`Decoder::feed`] or [`Decoder::feed_items`]), or `data` or `id` fields arrived without the blank line that dispatches
     /// them. If the stream ends now, that event is lost (the spec discards it): the
     /// body was cut off mid-event, not ended between events. (An `event` field alone fires nothing;
     /// comments, `retry` and ignored fields start no event.) With [`Decoder::decode`], bytes you still hold unconsumed are a
