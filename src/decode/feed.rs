@@ -1,7 +1,8 @@
 //! [`Decoder::feed`] and [`Decoder::feed_items`]: chunks decoded where they lie, the partial
 //! line at a chunk's end kept in the decoder (after the data being built) and completed by the
-//! next chunk. One loop serves both: `feed` is the item loop with comments and retries not
-//! reported (a `const` flag, so it compiles to the events-only loop it always was).
+//! next chunk. One loop serves both, generic over what it yields ([`Yield`]): `feed` is the
+//! item loop with comments and retries not reported, compiled to the events-only loop it
+//! always was.
 
 use alloc::string::String;
 use core::ops::Range;
@@ -13,8 +14,66 @@ use super::owned::Decoder;
 use super::scan::clamp_limit;
 use crate::{DecodeError, Event, Item, Status};
 
-/// What the item loop yields: comments as owned text (the owned tier's events own theirs).
-type FedItem = Item<Event, String>;
+/// What the one loop yields: events only ([`Events`], for `feed`) or every item ([`Items`]).
+pub(super) trait Yield {
+    type Out;
+    /// Whether comments and retries are reported (a constant: the events-only loop carries no
+    /// test for it).
+    const REPORT: bool;
+    fn event(event: Event) -> Self::Out;
+    /// `None`: not yielded (the loop goes on).
+    fn comment(text: &[u8]) -> Option<Self::Out>;
+    fn retry(ms: u64) -> Option<Self::Out>;
+    /// [`FedChunk::next_slow`] for this `Yield`: a plain function, so it is compiled here,
+    /// once, not in every crate that iterates.
+    fn next_slow(items: &mut FedChunk<'_, '_>) -> Option<Result<Self::Out, DecodeError>>;
+}
+
+/// [`Decoder::feed`]'s events.
+pub(super) struct Events;
+
+impl Yield for Events {
+    type Out = Event;
+    const REPORT: bool = false;
+    #[inline(always)]
+    fn event(event: Event) -> Event {
+        event
+    }
+    #[inline(always)]
+    fn comment(_: &[u8]) -> Option<Event> {
+        None
+    }
+    #[inline(always)]
+    fn retry(_: u64) -> Option<Event> {
+        None
+    }
+    fn next_slow(items: &mut FedChunk<'_, '_>) -> Option<Result<Event, DecodeError>> {
+        items.next_slow::<Self>()
+    }
+}
+
+/// [`Decoder::feed_items`]' items: comments as owned text (the owned tier's events own theirs).
+pub(super) struct Items;
+
+impl Yield for Items {
+    type Out = Item<Event, String>;
+    const REPORT: bool = true;
+    #[inline(always)]
+    fn event(event: Event) -> Self::Out {
+        Item::Event(event)
+    }
+    #[inline(always)]
+    fn comment(text: &[u8]) -> Option<Self::Out> {
+        Some(Item::Comment(to_string(text)))
+    }
+    #[inline(always)]
+    fn retry(ms: u64) -> Option<Self::Out> {
+        Some(Item::Retry(ms))
+    }
+    fn next_slow(items: &mut FedChunk<'_, '_>) -> Option<Result<Self::Out, DecodeError>> {
+        items.next_slow::<Self>()
+    }
+}
 
 impl Decoder {
     /// Whether `feed` keeps a partial line (or undecoded input) after the data.
@@ -25,12 +84,11 @@ impl Decoder {
 
     /// Continues the partial line `feed` keeps with `chunk`: takes the chunk's bytes through its
     /// first line end (all of a small chunk, or of one without a line end) and decodes them.
-    /// Comments and retries are returned only if `report`.
-    pub(super) fn continue_tail(
+    /// Comments and retries are returned only if `Y` reports them.
+    pub(super) fn continue_tail<Y: Yield>(
         &mut self,
         chunk: &mut &[u8],
-        report: bool,
-    ) -> Result<Option<FedItem>, DecodeError> {
+    ) -> Result<Option<Y::Out>, DecodeError> {
         let tail = &self.buf[self.data_len as usize..];
         let tail_len = tail.len();
         // Bytes that only lengthen a partial line within the limits (and not one that may
@@ -53,12 +111,13 @@ impl Decoder {
         if idle && found.is_none() {
             return Ok(None);
         }
-        self.decode_tail(report)
+        self.decode_tail::<Y>()
     }
 
     /// Decodes the partial line kept after the data (now completed or longer), in place,
-    /// until an item (comments and retries only if `report`) or only a partial line is left.
-    pub(super) fn decode_tail(&mut self, report: bool) -> Result<Option<FedItem>, DecodeError> {
+    /// until an item (comments and retries only if `Y` reports them) or only a partial line is
+    /// left.
+    pub(super) fn decode_tail<Y: Yield>(&mut self) -> Result<Option<Y::Out>, DecodeError> {
         loop {
             let data_len = self.data_len as usize;
             let Some(tail) = self.buf.get(data_len..).filter(|tail| !tail.is_empty()) else {
@@ -69,7 +128,7 @@ impl Decoder {
             let tail_len = tail.len();
             // Past what an error left processed (a dropped `Feed` kept its input as it was).
             let mut at = core::mem::take(&mut self.pos).min(tail_len);
-            let step = match self.interpreter.step(tail, &mut at, report, true) {
+            let step = match self.interpreter.step(tail, &mut at, Y::REPORT, true) {
                 Ok(step) => step,
                 Err(error) => {
                     // What the interpreter consumed goes; the rest (it may hold the offending
@@ -100,17 +159,23 @@ impl Decoder {
                     self.data_from_tail(value, starts && !first, next.unwrap_or(tail_len));
                     continue;
                 }
-                // Only when `report` is on.
+                // Only when `Y` reports them.
                 Step::Comment { text, next } => {
-                    let text = to_string(&tail[text]);
+                    let item = Y::comment(&tail[text]);
                     self.buf.drain(data_len..data_len + next);
-                    self.raw_tail = self.has_tail();
-                    return Ok(Some(Item::Comment(text)));
+                    if item.is_some() {
+                        self.raw_tail = self.has_tail();
+                        return Ok(item);
+                    }
+                    continue;
                 }
                 Step::Retry { ms, next } => {
                     self.buf.drain(data_len..data_len + next);
-                    self.raw_tail = self.has_tail();
-                    return Ok(Some(Item::Retry(ms)));
+                    if let Some(item) = Y::retry(ms) {
+                        self.raw_tail = self.has_tail();
+                        return Ok(Some(item));
+                    }
+                    continue;
                 }
                 Step::Event { value, next } => {
                     let data = to_string(&tail[value]);
@@ -125,7 +190,7 @@ impl Decoder {
             // Lines may follow in the tail (a small chunk is taken whole): decoded as they
             // are, before more is appended.
             self.raw_tail = self.has_tail();
-            return Ok(Some(Item::Event(self.interpreter.dispatch(data))));
+            return Ok(Some(Y::event(self.interpreter.dispatch(data))));
         }
     }
 
@@ -213,14 +278,7 @@ impl Iterator for Feed<'_, '_> {
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            return match self.items.next::<false>()? {
-                Ok(Item::Event(event)) => Some(Ok(event)),
-                // Not reported with `REPORT` off.
-                Ok(_) => continue,
-                Err(error) => Some(Err(error)),
-            };
-        }
+        self.items.next::<Events>()
     }
 }
 
@@ -229,13 +287,13 @@ impl Iterator for FeedItems<'_, '_> {
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        self.items.next::<true>()
+        self.items.next::<Items>()
     }
 }
 
 /// The one loop over a fed chunk, behind [`Feed`] and [`FeedItems`].
 #[derive(Debug)]
-struct FedChunk<'d, 'c> {
+pub(super) struct FedChunk<'d, 'c> {
     decoder: &'d mut Decoder,
     chunk: &'c [u8],
     prefix: Utf8Prefix<'c>,
@@ -286,10 +344,9 @@ impl<'d, 'c> FedChunk<'d, 'c> {
         }
     }
 
-    /// The next item; comments and retries only if `REPORT` (a constant: the events-only
-    /// loop carries no test for it).
+    /// The next item `Y` yields.
     #[inline]
-    fn next<const REPORT: bool>(&mut self) -> Option<Result<FedItem, DecodeError>> {
+    fn next<Y: Yield>(&mut self) -> Option<Result<Y::Out, DecodeError>> {
         let decoder = &mut *self.decoder;
         if !decoder.has_tail() {
             if let Some(next) = decoder.stream_data(self.chunk) {
@@ -300,16 +357,17 @@ impl<'d, 'c> FedChunk<'d, 'c> {
                 }
             }
         }
-        self.next_slow::<REPORT>()
+        Y::next_slow(self)
     }
 
     /// [`FedChunk::next`] past its fast path.
-    fn next_slow<const REPORT: bool>(&mut self) -> Option<Result<FedItem, DecodeError>> {
+    #[inline(always)]
+    fn next_slow<Y: Yield>(&mut self) -> Option<Result<Y::Out, DecodeError>> {
         let decoder = &mut *self.decoder;
         if decoder.raw_tail {
             // Input kept as it came (a dropped iterator's rest, a line an error left): decoded
             // first, in place, until only a partial line is left.
-            match decoder.decode_tail(REPORT) {
+            match decoder.decode_tail::<Y>() {
                 Ok(Some(item)) => return Some(Ok(item)),
                 Ok(None) => decoder.raw_tail = false,
                 Err(error) => return Some(Err(error)),
@@ -321,7 +379,7 @@ impl<'d, 'c> FedChunk<'d, 'c> {
             }
             if decoder.has_tail() {
                 let before = self.chunk.len();
-                let outcome = decoder.continue_tail(&mut self.chunk, REPORT);
+                let outcome = decoder.continue_tail::<Y>(&mut self.chunk);
                 self.prefix.advance(before - self.chunk.len());
                 match outcome {
                     Ok(Some(item)) => return Some(Ok(item)),
@@ -329,16 +387,16 @@ impl<'d, 'c> FedChunk<'d, 'c> {
                     Err(error) => return Some(Err(error)),
                 }
             }
-            let decoded = match decoder.decode_items(self.chunk, REPORT, Some(&mut self.prefix)) {
+            let decoded = match decoder.decode_items::<Y>(self.chunk, Some(&mut self.prefix)) {
                 Ok(decoded) => decoded,
                 Err(error) => return Some(Err(error)),
             };
             self.chunk = &self.chunk[decoded.consumed..];
             self.prefix.advance(decoded.consumed);
             let item = match decoded.status {
-                Status::Complete(Item::Event(event)) => Item::Event(event),
-                Status::Complete(Item::Comment(text)) => Item::Comment(to_string(text)),
-                Status::Complete(Item::Retry(ms)) => Item::Retry(ms),
+                Status::Complete(Item::Event(event)) => Some(Y::event(event)),
+                Status::Complete(Item::Comment(text)) => Y::comment(text),
+                Status::Complete(Item::Retry(ms)) => Y::retry(ms),
                 Status::Partial => {
                     // Keep the partial line; the scanner resumes where it stopped.
                     decoder.buf.extend_from_slice(self.chunk);
@@ -346,7 +404,9 @@ impl<'d, 'c> FedChunk<'d, 'c> {
                     return None;
                 }
             };
-            return Some(Ok(item));
+            if let Some(item) = item {
+                return Some(Ok(item));
+            }
         }
     }
 }

@@ -5,7 +5,7 @@ use core::ops::Range;
 
 use super::dispatch::{Interpreter, Quick, Step};
 use super::event::{into_string, to_string};
-use super::feed::Utf8Prefix;
+use super::feed::{Items, Utf8Prefix, Yield};
 use crate::{DecodeError, Decoded, Event, Item, Limits, Status};
 
 /// The owned tier: turns a byte stream into the events an `EventSource` fires.
@@ -152,17 +152,17 @@ impl Decoder {
         &mut self,
         input: &'a [u8],
     ) -> Result<Decoded<Item<Event, &'a [u8]>>, DecodeError> {
-        self.decode_items(input, true, None)
+        self.decode_items::<Items>(input, None)
     }
 
-    /// [`Decoder::decode`], reporting comments and retries only if `report`. `prefix`, if
+    /// [`Decoder::decode`], reporting comments and retries only if `Y` does. `prefix`, if
     /// given, caches the UTF-8 check of `input` across calls. Only called with no partial
-    /// line kept in `buf`.
+    /// line kept in `buf`. (Generic: the events-only loop, `feed`, is the one caller of its
+    /// copy, which the compiler inlines there.)
     #[inline]
-    pub(super) fn decode_items<'a>(
+    pub(super) fn decode_items<'a, Y: Yield>(
         &mut self,
         input: &'a [u8],
-        report: bool,
         prefix: Option<&mut Utf8Prefix<'a>>,
     ) -> Result<Decoded<Item<Event, &'a [u8]>>, DecodeError> {
         if let Some(next) = self.stream_data(input) {
@@ -201,7 +201,7 @@ impl Decoder {
         // straight into the event's `String` (no growth, no second copy).
         let mut first: Option<Range<usize>> = None;
         let (status, consumed) = loop {
-            let step = match self.interpreter.step(input, &mut at, report, true) {
+            let step = match self.interpreter.step(input, &mut at, Y::REPORT, true) {
                 Ok(step) => step,
                 Err(error) => {
                     self.pos = at;
