@@ -128,6 +128,20 @@ fn owned_feed(input: &[u8], chunk: Option<usize>) -> Tally {
     tally
 }
 
+/// Owned tier, `feed_items` (events, comments, retries) with `chunk`-byte chunks.
+fn owned_feed_items(input: &[u8], chunk: Option<usize>) -> Tally {
+    let mut tally = Tally::default();
+    let mut decoder = Decoder::new();
+    for piece in inputs::chunks(input, chunk) {
+        for item in decoder.feed_items(piece) {
+            if let Item::Event(event) = item.expect("no limit is hit") {
+                tally.data(event.data().as_bytes());
+            }
+        }
+    }
+    tally
+}
+
 /// Bytes tier: a `BytesMut` read buffer fed `chunk`-byte reads (`None`: whole input).
 #[cfg(feature = "bytes")]
 fn bytes_tier(input: &[u8], chunk: Option<usize>) -> Tally {
@@ -170,6 +184,7 @@ fn runs() -> Vec<(&'static str, Run)> {
         ("owned_feed/whole", |i| owned_feed(i, None)),
         ("owned_feed/4k", |i| owned_feed(i, Some(KIB4))),
         ("owned_feed/10b", |i| owned_feed(i, Some(10))),
+        ("owned_feed_items/4k", |i| owned_feed_items(i, Some(KIB4))),
     ];
     #[cfg(feature = "bytes")]
     runs.extend([

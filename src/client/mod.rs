@@ -11,7 +11,7 @@
 //! |-------------|----------|----------------------|
 //! | time passed, or you are unsure what to do | [`Client::poll`] → [`Action`] | |
 //! | response headers | [`Client::on_response`] | §9.2.2: status 200 + `text/event-stream` *announces the connection*; anything else *fails the connection* |
-//! | body bytes | [`Client::feed`] → events | §9.2.5–9.2.6 |
+//! | body bytes | [`Client::feed`] → events, or [`Client::feed_items`] → events, comments, `retry` | §9.2.5–9.2.6 |
 //! | network error, end of body | [`Client::on_disconnect`] | §9.2.3: *reestablish the connection* |
 //! | the user is done | [`Client::close`] | §9.2.2: `close()` |
 //!
@@ -51,7 +51,7 @@ pub use backoff::Backoff;
 pub use response::{check_response, is_event_stream, FailReason, ACCEPT, LAST_EVENT_ID};
 
 #[cfg(feature = "alloc")]
-pub use state::{Client, Feed};
+pub use state::{Client, Feed, FeedItems};
 
 use core::fmt;
 

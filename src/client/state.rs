@@ -1,7 +1,9 @@
 //! The client state machine, owning the stream decoder.
 
 use super::{check_response, Action, CloseReason, Config, ReadyState};
-use crate::{DecodeError, Decoder, Event};
+use alloc::string::String;
+
+use crate::{DecodeError, Decoder, Event, Item};
 
 /// Where the client is between connections.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,16 +136,49 @@ impl Client {
     /// declared dead) are ignored. A [`DecodeError`] (a configured limit) only skips the
     /// offending event: it is no reason to reconnect.
     pub fn feed<'d, 'c>(&'d mut self, now: u64, chunk: &'c [u8]) -> Feed<'d, 'c> {
-        if let State::Open { .. } = self.state {
-            if !chunk.is_empty() {
-                self.on_activity(now);
-            }
-            Feed {
-                inner: Some(self.decoder.feed(chunk)),
-            }
-        } else {
-            Feed { inner: None }
+        Feed {
+            inner: self
+                .open_decoder(now, chunk)
+                .map(|decoder| decoder.feed(chunk)),
         }
+    }
+
+    /// [`Client::feed`], yielding every item of the stream in order: events, comments and
+    /// `retry` values (already applied), as [`Decoder::feed_items`] does. Comments are what
+    /// servers send to keep an idle connection alive: here they reach you too (e.g. for a
+    /// heartbeat indicator); like every byte, they already reset the idle timeout.
+    ///
+    /// ```
+    /// use sse_wire::client::{Client, Config};
+    /// use sse_wire::Item;
+    ///
+    /// let mut client = Client::new(Config::new().with_idle_timeout(1_000), 0);
+    /// let _ = client.poll(0);
+    /// client.on_response(0, 200, Some(b"text/event-stream"))?;
+    /// let items: Vec<_> = client.feed_items(900, b": ping\ndata: hi\n\n").collect();
+    /// assert!(matches!(&items[0], Ok(Item::Comment(text)) if text == "ping"));
+    /// assert!(matches!(&items[1], Ok(Item::Event(event)) if event.data() == "hi"));
+    /// // The comment proved the connection alive at 900 ms: its deadline moved.
+    /// assert_eq!(client.poll(900), sse_wire::client::Action::Receive { deadline: Some(1_900) });
+    /// # Ok::<(), sse_wire::client::CloseReason>(())
+    /// ```
+    pub fn feed_items<'d, 'c>(&'d mut self, now: u64, chunk: &'c [u8]) -> FeedItems<'d, 'c> {
+        FeedItems {
+            inner: self
+                .open_decoder(now, chunk)
+                .map(|decoder| decoder.feed_items(chunk)),
+        }
+    }
+
+    /// The decoder for `chunk` if the stream is open (the chunk proves it alive), else `None`.
+    fn open_decoder(&mut self, now: u64, chunk: &[u8]) -> Option<&mut Decoder> {
+        let State::Open { .. } = self.state else {
+            return None;
+        };
+        if !chunk.is_empty() {
+            self.on_activity(now);
+        }
+        Some(&mut self.decoder)
     }
 
     /// Bytes arrived on the open stream, if you decode them yourself (through
@@ -285,6 +320,20 @@ pub struct Feed<'d, 'c> {
 
 impl Iterator for Feed<'_, '_> {
     type Item = Result<Event, DecodeError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.inner.as_mut()?.next()
+    }
+}
+
+/// The items of one chunk, from [`Client::feed_items`]; empty when the stream is not open.
+#[derive(Debug)]
+pub struct FeedItems<'d, 'c> {
+    inner: Option<crate::decode::FeedItems<'d, 'c>>,
+}
+
+impl Iterator for FeedItems<'_, '_> {
+    type Item = Result<Item<Event, String>, DecodeError>;
 
     fn next(&mut self) -> Option<Self::Item> {
         self.inner.as_mut()?.next()

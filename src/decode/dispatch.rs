@@ -176,7 +176,7 @@ impl Interpreter {
     ///
     /// On `Err` the block is dropped (the tier drops its data too) and the tier keeps its
     /// position: the next call with the same input goes on after the offending line.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn step(
         &mut self,
         input: &[u8],

@@ -1,5 +1,8 @@
-//! [`Decoder::feed`]: chunks decoded where they lie, the partial line at a chunk's end kept
-//! in the decoder (after the data being built) and completed by the next chunk.
+//! [`Decoder::feed`] and [`Decoder::feed_items`]: chunks decoded where they lie, the partial
+//! line at a chunk's end kept in the decoder (after the data being built) and completed by the
+//! next chunk. One loop serves both, generic over what it yields ([`Yield`]): `feed` is the
+//! item loop with comments and retries not reported, compiled to the events-only loop it
+//! always was.
 
 use alloc::string::String;
 use core::ops::Range;
@@ -11,6 +14,67 @@ use super::owned::Decoder;
 use super::scan::clamp_limit;
 use crate::{DecodeError, Event, Item, Status};
 
+/// What the one loop yields: events only ([`Events`], for `feed`) or every item ([`Items`]).
+pub(super) trait Yield {
+    type Out;
+    /// Whether comments and retries are reported (a constant: the events-only loop carries no
+    /// test for it).
+    const REPORT: bool;
+    fn event(event: Event) -> Self::Out;
+    /// `None`: not yielded (the loop goes on).
+    fn comment(text: &[u8]) -> Option<Self::Out>;
+    fn retry(ms: u64) -> Option<Self::Out>;
+    /// [`FedChunk::next_slow`] for this `Yield`: a plain function, so it is compiled here,
+    /// once, not in every crate that iterates.
+    fn next_slow(items: &mut FedChunk<'_, '_>) -> Option<Result<Self::Out, DecodeError>>;
+}
+
+/// [`Decoder::feed`]'s events.
+pub(super) struct Events;
+
+impl Yield for Events {
+    type Out = Event;
+    const REPORT: bool = false;
+    #[inline(always)]
+    fn event(event: Event) -> Event {
+        event
+    }
+    #[inline(always)]
+    fn comment(_: &[u8]) -> Option<Event> {
+        None
+    }
+    #[inline(always)]
+    fn retry(_: u64) -> Option<Event> {
+        None
+    }
+    fn next_slow(items: &mut FedChunk<'_, '_>) -> Option<Result<Event, DecodeError>> {
+        items.next_slow::<Self>()
+    }
+}
+
+/// [`Decoder::feed_items`]' items: comments as owned text (the owned tier's events own theirs).
+pub(super) struct Items;
+
+impl Yield for Items {
+    type Out = Item<Event, String>;
+    const REPORT: bool = true;
+    #[inline(always)]
+    fn event(event: Event) -> Self::Out {
+        Item::Event(event)
+    }
+    #[inline(always)]
+    fn comment(text: &[u8]) -> Option<Self::Out> {
+        Some(Item::Comment(to_string(text)))
+    }
+    #[inline(always)]
+    fn retry(ms: u64) -> Option<Self::Out> {
+        Some(Item::Retry(ms))
+    }
+    fn next_slow(items: &mut FedChunk<'_, '_>) -> Option<Result<Self::Out, DecodeError>> {
+        items.next_slow::<Self>()
+    }
+}
+
 impl Decoder {
     /// Whether `feed` keeps a partial line (or undecoded input) after the data.
     #[inline]
@@ -20,10 +84,11 @@ impl Decoder {
 
     /// Continues the partial line `feed` keeps with `chunk`: takes the chunk's bytes through its
     /// first line end (all of a small chunk, or of one without a line end) and decodes them.
-    pub(super) fn continue_tail(
+    /// Comments and retries are returned only if `Y` reports them.
+    pub(super) fn continue_tail<Y: Yield>(
         &mut self,
         chunk: &mut &[u8],
-    ) -> Result<Option<Event>, DecodeError> {
+    ) -> Result<Option<Y::Out>, DecodeError> {
         let tail = &self.buf[self.data_len as usize..];
         let tail_len = tail.len();
         // Bytes that only lengthen a partial line within the limits (and not one that may
@@ -46,11 +111,13 @@ impl Decoder {
         if idle && found.is_none() {
             return Ok(None);
         }
-        self.decode_tail()
+        self.decode_tail::<Y>()
     }
 
-    /// Decodes the partial line kept after the data (now completed or longer), in place.
-    pub(super) fn decode_tail(&mut self) -> Result<Option<Event>, DecodeError> {
+    /// Decodes the partial line kept after the data (now completed or longer), in place,
+    /// until an item (comments and retries only if `Y` reports them) or only a partial line is
+    /// left.
+    pub(super) fn decode_tail<Y: Yield>(&mut self) -> Result<Option<Y::Out>, DecodeError> {
         loop {
             let data_len = self.data_len as usize;
             let Some(tail) = self.buf.get(data_len..).filter(|tail| !tail.is_empty()) else {
@@ -61,7 +128,7 @@ impl Decoder {
             let tail_len = tail.len();
             // Past what an error left processed (a dropped `Feed` kept its input as it was).
             let mut at = core::mem::take(&mut self.pos).min(tail_len);
-            let step = match self.interpreter.step(tail, &mut at, false, true) {
+            let step = match self.interpreter.step(tail, &mut at, Y::REPORT, true) {
                 Ok(step) => step,
                 Err(error) => {
                     // What the interpreter consumed goes; the rest (it may hold the offending
@@ -92,9 +159,22 @@ impl Decoder {
                     self.data_from_tail(value, starts && !first, next.unwrap_or(tail_len));
                     continue;
                 }
-                // Not reported (`report` is off).
-                Step::Comment { next, .. } | Step::Retry { next, .. } => {
+                // Only when `Y` reports them.
+                Step::Comment { text, next } => {
+                    let item = Y::comment(&tail[text]);
                     self.buf.drain(data_len..data_len + next);
+                    if item.is_some() {
+                        self.raw_tail = self.has_tail();
+                        return Ok(item);
+                    }
+                    continue;
+                }
+                Step::Retry { ms, next } => {
+                    self.buf.drain(data_len..data_len + next);
+                    if let Some(item) = Y::retry(ms) {
+                        self.raw_tail = self.has_tail();
+                        return Ok(Some(item));
+                    }
                     continue;
                 }
                 Step::Event { value, next } => {
@@ -110,7 +190,7 @@ impl Decoder {
             // Lines may follow in the tail (a small chunk is taken whole): decoded as they
             // are, before more is appended.
             self.raw_tail = self.has_tail();
-            return Ok(Some(self.interpreter.dispatch(data)));
+            return Ok(Some(Y::event(self.interpreter.dispatch(data))));
         }
     }
 
@@ -133,7 +213,7 @@ impl Decoder {
 
     /// Decodes a chunk as it arrived: iterate to get its events. The decoder keeps the partial
     /// line at the chunk's end for the next call. Comments and `retry` are applied but not
-    /// yielded (use [`Decoder::decode`] to see them).
+    /// yielded (use [`Decoder::feed_items`] to see them).
     ///
     /// Dropping the iterator early keeps the rest of the chunk for the next call: no event is
     /// lost.
@@ -142,9 +222,40 @@ impl Decoder {
     /// once.
     pub fn feed<'d, 'c>(&'d mut self, chunk: &'c [u8]) -> Feed<'d, 'c> {
         Feed {
-            decoder: self,
-            chunk,
-            prefix: Utf8Prefix::default(),
+            items: FedChunk::new(self, chunk),
+        }
+    }
+
+    /// [`Decoder::feed`], yielding everything the stream says, in stream order: events,
+    /// comments (servers' keep-alives: proof that the connection lives) and valid `retry`
+    /// values (already applied: see [`Decoder::reconnection_time`]). The same loop as `feed`,
+    /// with the same partial line kept for the next chunk; only the comments cost more (their
+    /// text is copied into a `String`, invalid UTF-8 replaced).
+    ///
+    /// ```
+    /// use sse_wire::{Decoder, Item};
+    ///
+    /// let mut decoder = Decoder::new();
+    /// let mut seen = Vec::new();
+    /// for chunk in [&b": keep-"[..], b"alive\nretry: 5000\nda", b"ta: hi\n\n"] {
+    ///     for item in decoder.feed_items(chunk) {
+    ///         match item? {
+    ///             Item::Event(event) => seen.push(format!("event {}", event.data())),
+    ///             Item::Comment(text) => seen.push(format!("comment {text}")),
+    ///             Item::Retry(ms) => seen.push(format!("retry {ms}")),
+    ///             _ => {}
+    ///         }
+    ///     }
+    /// }
+    /// assert_eq!(seen, ["comment keep-alive", "retry 5000", "event hi"]);
+    /// # Ok::<(), sse_wire::DecodeError>(())
+    /// ```
+    ///
+    /// Dropping the iterator early keeps the rest of the chunk for the next call: no item is
+    /// lost.
+    pub fn feed_items<'d, 'c>(&'d mut self, chunk: &'c [u8]) -> FeedItems<'d, 'c> {
+        FeedItems {
+            items: FedChunk::new(self, chunk),
         }
     }
 }
@@ -152,6 +263,37 @@ impl Decoder {
 /// Iterator over the events of one chunk. See [`Decoder::feed`].
 #[derive(Debug)]
 pub struct Feed<'d, 'c> {
+    items: FedChunk<'d, 'c>,
+}
+
+/// Iterator over the items (events, comments, retries) of one chunk, in stream order. See
+/// [`Decoder::feed_items`].
+#[derive(Debug)]
+pub struct FeedItems<'d, 'c> {
+    items: FedChunk<'d, 'c>,
+}
+
+impl Iterator for Feed<'_, '_> {
+    type Item = Result<Event, DecodeError>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        self.items.next::<Events>()
+    }
+}
+
+impl Iterator for FeedItems<'_, '_> {
+    type Item = Result<Item<Event, String>, DecodeError>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        self.items.next::<Items>()
+    }
+}
+
+/// The one loop over a fed chunk, behind [`Feed`] and [`FeedItems`].
+#[derive(Debug)]
+pub(super) struct FedChunk<'d, 'c> {
     decoder: &'d mut Decoder,
     chunk: &'c [u8],
     prefix: Utf8Prefix<'c>,
@@ -193,11 +335,18 @@ impl<'c> Utf8Prefix<'c> {
     }
 }
 
-impl Iterator for Feed<'_, '_> {
-    type Item = Result<Event, DecodeError>;
+impl<'d, 'c> FedChunk<'d, 'c> {
+    fn new(decoder: &'d mut Decoder, chunk: &'c [u8]) -> Self {
+        FedChunk {
+            decoder,
+            chunk,
+            prefix: Utf8Prefix::default(),
+        }
+    }
 
+    /// The next item `Y` yields.
     #[inline]
-    fn next(&mut self) -> Option<Self::Item> {
+    fn next<Y: Yield>(&mut self) -> Option<Result<Y::Out, DecodeError>> {
         let decoder = &mut *self.decoder;
         if !decoder.has_tail() {
             if let Some(next) = decoder.stream_data(self.chunk) {
@@ -208,19 +357,18 @@ impl Iterator for Feed<'_, '_> {
                 }
             }
         }
-        self.next_slow()
+        Y::next_slow(self)
     }
-}
 
-impl Feed<'_, '_> {
-    /// [`Feed::next`] past its fast path.
-    fn next_slow(&mut self) -> Option<Result<Event, DecodeError>> {
+    /// [`FedChunk::next`] past its fast path.
+    #[inline(always)]
+    fn next_slow<Y: Yield>(&mut self) -> Option<Result<Y::Out, DecodeError>> {
         let decoder = &mut *self.decoder;
         if decoder.raw_tail {
-            // Input kept as it came (a dropped `Feed`'s rest, a line an error left): decoded
+            // Input kept as it came (a dropped iterator's rest, a line an error left): decoded
             // first, in place, until only a partial line is left.
-            match decoder.decode_tail() {
-                Ok(Some(event)) => return Some(Ok(event)),
+            match decoder.decode_tail::<Y>() {
+                Ok(Some(item)) => return Some(Ok(item)),
                 Ok(None) => decoder.raw_tail = false,
                 Err(error) => return Some(Err(error)),
             }
@@ -231,35 +379,39 @@ impl Feed<'_, '_> {
             }
             if decoder.has_tail() {
                 let before = self.chunk.len();
-                let outcome = decoder.continue_tail(&mut self.chunk);
+                let outcome = decoder.continue_tail::<Y>(&mut self.chunk);
                 self.prefix.advance(before - self.chunk.len());
                 match outcome {
-                    Ok(Some(event)) => return Some(Ok(event)),
+                    Ok(Some(item)) => return Some(Ok(item)),
                     Ok(None) => continue,
                     Err(error) => return Some(Err(error)),
                 }
             }
-            let decoded = match decoder.decode_items(self.chunk, false, Some(&mut self.prefix)) {
+            let decoded = match decoder.decode_items::<Y>(self.chunk, Some(&mut self.prefix)) {
                 Ok(decoded) => decoded,
                 Err(error) => return Some(Err(error)),
             };
             self.chunk = &self.chunk[decoded.consumed..];
             self.prefix.advance(decoded.consumed);
-            match decoded.status {
-                Status::Complete(Item::Event(event)) => return Some(Ok(event)),
-                Status::Complete(_) => continue,
+            let item = match decoded.status {
+                Status::Complete(Item::Event(event)) => Some(Y::event(event)),
+                Status::Complete(Item::Comment(text)) => Y::comment(text),
+                Status::Complete(Item::Retry(ms)) => Y::retry(ms),
                 Status::Partial => {
                     // Keep the partial line; the scanner resumes where it stopped.
                     decoder.buf.extend_from_slice(self.chunk);
                     self.chunk = &[];
                     return None;
                 }
+            };
+            if let Some(item) = item {
+                return Some(Ok(item));
             }
         }
     }
 }
 
-impl Drop for Feed<'_, '_> {
+impl Drop for FedChunk<'_, '_> {
     #[inline]
     fn drop(&mut self) {
         // Whatever was not decoded yet waits for the next call.
@@ -269,7 +421,7 @@ impl Drop for Feed<'_, '_> {
     }
 }
 
-impl Feed<'_, '_> {
+impl FedChunk<'_, '_> {
     #[cold]
     fn keep_rest(&mut self) {
         self.decoder.buf.extend_from_slice(self.chunk);

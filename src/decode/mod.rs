@@ -7,7 +7,7 @@
 //! | event | [`EventDecoder`] | never | whole blocks as [`RawEvent`]s borrowed from your buffer |
 //! | block | [`BlockDecoder`] | never | the same as [`Block`]s with the stream state an `EventSource` keeps: type (`message` default), last event ID (inline, bounded), reconnection time; [`BlockBuffer`] holds its own fixed buffer |
 //! | lending (`alloc`) | [`LendingDecoder`] | nothing per event once warm | every item (events as [`EventView`]s of `&str`, comments, retries) lent from its own buffers through one `next_item` loop; [`EventReader`] (`std`) over any `std::io::Read` |
-//! | owned (`alloc`) | [`Decoder`] | the data only | spec-dispatched [`Event`]s, keeping stream state |
+//! | owned (`alloc`) | [`Decoder`] | the data only | spec-dispatched [`Event`]s, keeping stream state; with comments and retries through [`Decoder::feed_items`] or [`Decoder::decode`] |
 //! | bytes (`bytes`) | [`BytesDecoder`] | multi-line data only | [`Event<Bytes>`](Event), single-line data never copied |
 //!
 //! Every tier follows one contract (httparse's, csv-core's): `decode` looks at the bytes you
@@ -85,7 +85,7 @@ pub use stream_state::{Block, BlockDecoder};
 #[cfg(feature = "alloc")]
 pub use event::Event;
 #[cfg(feature = "alloc")]
-pub use feed::Feed;
+pub use feed::{Feed, FeedItems};
 #[cfg(feature = "alloc")]
 pub use lending::{EventView, LendingDecoder};
 #[cfg(feature = "alloc")]

@@ -5,7 +5,7 @@ use core::ops::Range;
 
 use super::dispatch::{Interpreter, Quick, Step};
 use super::event::{into_string, to_string};
-use super::feed::Utf8Prefix;
+use super::feed::{Items, Utf8Prefix, Yield};
 use crate::{DecodeError, Decoded, Event, Item, Limits, Status};
 
 /// The owned tier: turns a byte stream into the events an `EventSource` fires.
@@ -18,8 +18,9 @@ use crate::{DecodeError, Decoded, Event, Item, Limits, Status};
 ///
 /// Two ways to drive it:
 /// - [`Decoder::feed`]: hand it chunks as they arrive; it keeps the partial line for you.
-/// - [`Decoder::decode`]: the sans-IO contract over your own buffer; also reports comments and
-///   `retry` values as [`Item`]s.
+///   [`Decoder::feed_items`] is the same loop yielding comments and `retry` values too, as
+///   [`Item`]s in stream order.
+/// - [`Decoder::decode`]: the sans-IO contract over your own buffer; reports every [`Item`].
 ///
 /// ```
 /// use sse_wire::Decoder;
@@ -87,7 +88,7 @@ impl Decoder {
     }
 
     /// Whether the input so far ends inside an event: a line not terminated yet is held (by
-    /// [`Decoder::feed`]), or `data` or `id` fields arrived without the blank line that dispatches
+    /// [`Decoder::feed`] or [`Decoder::feed_items`]), or `data` or `id` fields arrived without the blank line that dispatches
     /// them. If the stream ends now, that event is lost (the spec discards it): the
     /// body was cut off mid-event, not ended between events. (An `event` field alone fires nothing;
     /// comments, `retry` and ignored fields start no event.) With [`Decoder::decode`], bytes you still hold unconsumed are a
@@ -151,17 +152,17 @@ impl Decoder {
         &mut self,
         input: &'a [u8],
     ) -> Result<Decoded<Item<Event, &'a [u8]>>, DecodeError> {
-        self.decode_items(input, true, None)
+        self.decode_items::<Items>(input, None)
     }
 
-    /// [`Decoder::decode`], reporting comments and retries only if `report`. `prefix`, if
+    /// [`Decoder::decode`], reporting comments and retries only if `Y` does. `prefix`, if
     /// given, caches the UTF-8 check of `input` across calls. Only called with no partial
-    /// line kept in `buf`.
+    /// line kept in `buf`. (Generic: the events-only loop, `feed`, is the one caller of its
+    /// copy, which the compiler inlines there.)
     #[inline]
-    pub(super) fn decode_items<'a>(
+    pub(super) fn decode_items<'a, Y: Yield>(
         &mut self,
         input: &'a [u8],
-        report: bool,
         prefix: Option<&mut Utf8Prefix<'a>>,
     ) -> Result<Decoded<Item<Event, &'a [u8]>>, DecodeError> {
         if let Some(next) = self.stream_data(input) {
@@ -200,7 +201,7 @@ impl Decoder {
         // straight into the event's `String` (no growth, no second copy).
         let mut first: Option<Range<usize>> = None;
         let (status, consumed) = loop {
-            let step = match self.interpreter.step(input, &mut at, report, true) {
+            let step = match self.interpreter.step(input, &mut at, Y::REPORT, true) {
                 Ok(step) => step,
                 Err(error) => {
                     self.pos = at;

@@ -267,6 +267,45 @@ async fn comments_count_as_life_and_are_reported_only_on_request() {
 }
 
 #[tokio::test]
+async fn comments_split_across_chunks_arrive_in_order_and_a_partial_line_at_the_end_is_mid_event() {
+    // Pauses between the sends, so the client most likely reads them as separate chunks (the
+    // outcome is the same at any chunking). The body ends inside a line of no `data`: only
+    // the decoder knows that line is unfinished.
+    let pause = || Step::Pause(Duration::from_millis(30));
+    let server = Server::start(move |n, _| match n {
+        0 => Reply::stream_steps(vec![
+            Step::Send(b": pi".to_vec()),
+            pause(),
+            Step::Send(b"ng\ndata: one\n".to_vec()),
+            pause(),
+            Step::Send(b"\n: two\nretry: 5\n".to_vec()),
+            pause(),
+            Step::Send(b": thr".to_vec()),
+            pause(),
+            Step::Send(b"ee\n\n: cut of".to_vec()),
+        ]),
+        _ => Reply::status(204, "text/event-stream"),
+    })
+    .await;
+    let mut events = fast()
+        .comments(true)
+        .build(reqwest::Client::new().get(server.url("/s")))
+        .unwrap();
+    assert_eq!(
+        drain(&mut events, 20).await,
+        [
+            "open",
+            "comment \"ping\"",
+            "message \"one\" id=",
+            "comment \"two\"",
+            "comment \"three\"",
+            "error ended mid-event, reconnecting",
+            "error response NoContent, closed Failed(NoContent)",
+        ]
+    );
+}
+
+#[tokio::test]
 async fn no_content_stops_for_good() {
     let server = Server::start(|_, _| Reply::status(204, "text/event-stream")).await;
     let mut events = fast()

@@ -40,6 +40,11 @@ pub mod drivers {
         tiers::blocks("", stream, cuts, limits)
     }
 
+    pub fn owned_feed_items(stream: &[u8], cuts: &[usize], limits: Limits) -> (Outcome, usize) {
+        let run = tiers::owned_feed_items("", stream, cuts, limits);
+        (run.outcome, run.errors)
+    }
+
     pub fn owned_feed(
         stream: &[u8],
         cuts: &[usize],
@@ -196,6 +201,12 @@ pub fn check_chunked(case: &Case<'_>) {
     let chunked_feed = tiers::owned_feed(stream, cuts, *limits);
     assert_eq!(chunked_feed, whole_feed, "feed: chunked != one-shot");
 
+    assert_eq!(
+        tiers::owned_feed_items(stream, cuts, *limits),
+        whole,
+        "feed_items: chunked != owned one-shot"
+    );
+
     let whole_events = tiers::events(stream, &[], *limits);
     let chunked_events = tiers::events(stream, cuts, *limits);
     assert_eq!(
@@ -255,6 +266,8 @@ pub fn check_tiers(case: &Case<'_>) {
         expected,
         "streaming line tier != owned tier"
     );
+    let (items, errors) = tiers::owned_feed_items(stream, cuts, unlimited);
+    assert_eq!((&items, errors), (&expected, 0), "feed_items != reference");
     let (feed, id, errors) = tiers::owned_feed(stream, cuts, unlimited);
     assert_eq!(
         (feed, id, errors),
@@ -310,6 +323,17 @@ pub fn check_tiers(case: &Case<'_>) {
         (feed, id, feed_errors),
         (owned.events(), owned.last_event_id.clone(), owned_errors),
         "feed != owned tier under {limits:?}"
+    );
+    assert_eq!(
+        tiers::owned_feed_items(stream, cuts, limits),
+        (owned.clone(), owned_errors),
+        "feed_items != owned tier under {limits:?}"
+    );
+    let one = super::tiers::owned_feed_items_one_at_a_time("", stream, cuts, limits);
+    assert_eq!(
+        (&one.outcome, one.errors),
+        (&owned, owned_errors),
+        "feed_items, one item per call, != owned tier under {limits:?}"
     );
     let one = super::tiers::owned_feed_one_at_a_time("", stream, cuts, limits);
     assert_eq!(

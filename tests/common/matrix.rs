@@ -114,6 +114,20 @@ pub fn check_cuts(
             expected.check(&lending.outcome, true, &what("lending"));
         }
 
+        let items = tiers::owned_feed_items(start_id, stream, cuts, limits);
+        assert_eq!(items.errors, 0, "{}", what("owned feed_items"));
+        assert_eq!(items.outcome, reference, "{}", what("owned feed_items"));
+        if let Some(expected) = expected {
+            expected.check(&items.outcome, true, &what("owned feed_items"));
+        }
+        let one = tiers::owned_feed_items_one_at_a_time(start_id, stream, cuts, limits);
+        assert_eq!(
+            (&one.outcome, one.errors),
+            (&items.outcome, 0),
+            "{}",
+            what("owned feed_items, one item per call")
+        );
+
         let feed = tiers::owned_feed(start_id, stream, cuts, limits);
         assert_eq!(feed.errors, 0, "{}", what("owned feed"));
         assert_eq!(

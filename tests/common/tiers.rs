@@ -230,6 +230,81 @@ pub fn owned_feed(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits)
     run
 }
 
+/// The owned tier through `feed_items`: every item in stream order, as `decode` reports them.
+#[cfg(feature = "alloc")]
+pub fn owned_feed_items(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> Run {
+    feed_items_through(start_id, stream, cuts, limits, false)
+}
+
+/// [`owned_feed_items`], taking one item per call and dropping the iterator with the rest of
+/// the chunk undecoded; empty chunks then drain what is left. Must equal [`owned_feed_items`].
+#[cfg(feature = "alloc")]
+pub fn owned_feed_items_one_at_a_time(
+    start_id: &str,
+    stream: &[u8],
+    cuts: &[usize],
+    limits: Limits,
+) -> Run {
+    feed_items_through(start_id, stream, cuts, limits, true)
+}
+
+#[cfg(feature = "alloc")]
+fn feed_items_through(
+    start_id: &str,
+    stream: &[u8],
+    cuts: &[usize],
+    limits: Limits,
+    one_at_a_time: bool,
+) -> Run {
+    let mut decoder = sse_wire::Decoder::with_limits(limits);
+    decoder.set_last_event_id(start_id);
+    let mut run = Run::default();
+    // Takes the chunk's items (only the first if `one_at_a_time`); whether there was one.
+    let mut take = |decoder: &mut sse_wire::Decoder, chunk: &[u8]| {
+        let mut any = false;
+        for item in decoder.feed_items(chunk) {
+            any = true;
+            match item {
+                Ok(sse_wire::Item::Event(event)) => run.outcome.observed.push(observe(&event)),
+                Ok(sse_wire::Item::Comment(text)) => {
+                    run.outcome.observed.push(Observed::Comment(text))
+                }
+                Ok(sse_wire::Item::Retry(ms)) => run.outcome.observed.push(Observed::Retry(ms)),
+                Ok(_) => unreachable!("no other items exist"),
+                Err(_) => run.errors += 1,
+            }
+            if one_at_a_time {
+                break;
+            }
+        }
+        any
+    };
+    for chunk in chunks(stream, cuts) {
+        take(&mut decoder, chunk);
+    }
+    let mut calls = 0;
+    while one_at_a_time && take(&mut decoder, &[]) {
+        calls += 1;
+        assert!(
+            calls <= 2 * stream.len() + 2,
+            "feed_items(&[]) keeps yielding"
+        );
+    }
+    let last_retry = run
+        .outcome
+        .observed
+        .iter()
+        .rev()
+        .find_map(|item| match item {
+            Observed::Retry(ms) => Some(*ms),
+            _ => None,
+        });
+    assert_eq!(decoder.reconnection_time(), last_retry, "retries applied");
+    decoder.finish();
+    run.outcome.last_event_id = decoder.last_event_id().to_string();
+    run
+}
+
 /// An owned tier's event as the checks compare it.
 #[cfg(feature = "alloc")]
 pub fn observe(event: &sse_wire::Event) -> Observed {

@@ -68,6 +68,8 @@ pub enum Imp {
     OwnedDecode,
     /// sse-wire `Decoder::feed` (the decoder keeps the partial line).
     OwnedFeed,
+    /// sse-wire `Decoder::feed_items`: `feed`'s loop yielding comments and retries too.
+    OwnedFeedItems,
     /// sse-wire `BytesDecoder::decode` over a `BytesMut` read buffer.
     Bytes,
     /// sse-wire `BytesDecoder::decode_event` (events only: comments skipped, not split off).
@@ -87,7 +89,7 @@ pub enum Imp {
 }
 
 impl Imp {
-    pub const ALL: [Imp; 14] = [
+    pub const ALL: [Imp; 15] = [
         Imp::Event,
         Imp::Block,
         Imp::Lending,
@@ -95,6 +97,7 @@ impl Imp {
         Imp::Fragment,
         Imp::OwnedDecode,
         Imp::OwnedFeed,
+        Imp::OwnedFeedItems,
         Imp::Bytes,
         Imp::BytesEvents,
         Imp::SseCore,
@@ -113,6 +116,7 @@ impl Imp {
             Imp::Fragment => "sse-wire fragment",
             Imp::OwnedDecode => "sse-wire owned decode",
             Imp::OwnedFeed => "sse-wire owned feed",
+            Imp::OwnedFeedItems => "sse-wire owned feed_items",
             Imp::Bytes => "sse-wire bytes",
             Imp::BytesEvents => "sse-wire bytes events",
             Imp::SseCore => "sse-core",
@@ -133,6 +137,7 @@ impl Imp {
             Imp::Fragment => "fragment",
             Imp::OwnedDecode => "owned_decode",
             Imp::OwnedFeed => "owned_feed",
+            Imp::OwnedFeedItems => "owned_feed_items",
             Imp::Bytes => "bytes",
             Imp::BytesEvents => "bytes_events",
             Imp::SseCore => "sse_core",
@@ -166,6 +171,7 @@ impl Imp {
             Imp::Fragment => fragment_tier(input, feed, sink),
             Imp::OwnedDecode => owned_decode(input, feed, sink),
             Imp::OwnedFeed => owned_feed(input, feed, sink),
+            Imp::OwnedFeedItems => owned_feed_items(input, feed, sink),
             Imp::Bytes => bytes_tier(input, feed, sink),
             Imp::BytesEvents => bytes_events(input, feed, sink),
             Imp::SseCore => sse_core(input, feed, sink),
@@ -506,6 +512,20 @@ fn owned_feed(input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
         for event in decoder.feed(piece) {
             n += 1;
             owned_event(sink, &event.expect("no limit is hit"));
+        }
+    }
+    n
+}
+
+fn owned_feed_items(input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
+    let mut n = 0;
+    let mut decoder = Decoder::new();
+    for piece in feed.chunks(input) {
+        for item in decoder.feed_items(piece) {
+            if let Item::Event(event) = item.expect("no limit is hit") {
+                n += 1;
+                owned_event(sink, &event);
+            }
         }
     }
     n

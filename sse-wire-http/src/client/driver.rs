@@ -8,7 +8,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use futures_util::StreamExt;
 use sse_wire::client::{Action, Client, ReadyState};
-use sse_wire::{Item, Status};
+use sse_wire::Item;
 use tokio::sync::watch;
 use tokio::time::{sleep_until, Duration, Instant};
 
@@ -31,8 +31,6 @@ pub(crate) struct Driver {
     connection: Option<Connection>,
     /// The start of the client's millisecond clock.
     origin: Instant,
-    /// The end of a line not terminated yet, which the decoder left to us.
-    partial: Vec<u8>,
     /// What one chunk produced beyond the item returned.
     queued: VecDeque<Result<Event, Error>>,
     comments: bool,
@@ -51,7 +49,6 @@ impl Driver {
             transport,
             connection: None,
             origin: Instant::now(),
-            partial: Vec::new(),
             queued: VecDeque::new(),
             comments,
             status,
@@ -85,7 +82,6 @@ impl Driver {
         let state = self.client.ready_state();
         if state != ReadyState::Open {
             self.connection = None;
-            self.partial.clear();
         }
         self.publish();
         Error::new(kind, state, self.client.close_reason())
@@ -153,8 +149,8 @@ impl Driver {
                                 return Some(Err(self.error(ErrorKind::Body(error))));
                             }
                             None => {
-                                let mid_event =
-                                    !self.partial.is_empty() || self.client.decoder().is_mid_event();
+                                // The decoder holds any line not terminated yet too.
+                                let mid_event = self.client.decoder().is_mid_event();
                                 self.client.on_disconnect(self.now());
                                 return Some(Err(self.error(ErrorKind::Ended { mid_event })));
                             }
@@ -187,7 +183,6 @@ impl Driver {
             .on_response(self.now(), head.status, content_type)
         {
             Ok(()) => {
-                self.partial.clear();
                 self.connection = Some(Connection::Streaming(head.body));
                 self.publish();
                 Some(Ok(Event::Open))
@@ -201,51 +196,24 @@ impl Driver {
     }
 
     /// Decodes a chunk of the body: its events (and comments, if asked) are queued. The
-    /// decoder keeps what it needs of data lines; the rest of a line not terminated yet stays
-    /// with us. Decodes from the chunk itself unless such a rest is waiting.
+    /// client's decoder keeps a line not terminated yet for the next chunk.
     fn on_chunk(&mut self, chunk: &Bytes) {
-        if chunk.is_empty() {
-            return;
-        }
-        self.client.on_activity(self.now());
-        if self.partial.is_empty() {
-            let at = self.decode(chunk);
-            self.partial.extend_from_slice(&chunk[at..]);
-        } else {
-            let mut joined = std::mem::take(&mut self.partial);
-            joined.extend_from_slice(chunk);
-            let at = self.decode(&joined);
-            joined.drain(..at);
-            self.partial = joined;
-        }
-    }
-
-    /// Decodes `input` until only a line not terminated yet is left; returns the bytes used.
-    fn decode(&mut self, input: &[u8]) -> usize {
-        let mut at = 0;
-        loop {
-            let decoded = match self.client.decoder_mut().decode(&input[at..]) {
-                Ok(decoded) => decoded,
+        let now = self.now();
+        // Decode errors (a limit) skip the offending event; the stream stays open.
+        let state = self.client.ready_state();
+        for item in self.client.feed_items(now, chunk) {
+            let event = match item {
+                Ok(Item::Event(event)) => Event::Message(event),
+                Ok(Item::Comment(text)) if self.comments => Event::Comment(text),
+                // Retries are the client's (already applied); comments unless asked for.
+                Ok(_) => continue,
                 Err(error) => {
-                    // The offending event is skipped; the next call goes on after it.
-                    let state = self.client.ready_state();
-                    self.queued
-                        .push_back(Err(Error::new(ErrorKind::Decode(error), state, None)));
+                    let error = Error::new(ErrorKind::Decode(error), state, None);
+                    self.queued.push_back(Err(error));
                     continue;
                 }
             };
-            at += decoded.consumed;
-            match decoded.status {
-                Status::Complete(Item::Event(event)) => {
-                    self.queued.push_back(Ok(Event::Message(event)));
-                }
-                Status::Complete(Item::Comment(text)) if self.comments => {
-                    let text = String::from_utf8_lossy(text).into_owned();
-                    self.queued.push_back(Ok(Event::Comment(text)));
-                }
-                Status::Complete(_) => {}
-                Status::Partial => return at,
-            }
+            self.queued.push_back(Ok(event));
         }
     }
 }
