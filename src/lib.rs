@@ -40,7 +40,7 @@
 //!   [`sse-wire-http`](https://docs.rs/sse-wire-http) (tokio; reqwest, hyper, axum), built on
 //!   [`client::Client`] and [`server`]; or drive those sans-IO pieces yourself.
 //! - **Embed** without an allocator in a fixed buffer: [`EventDecoder`], [`FragmentDecoder`],
-//!   [`encode_to_slice`].
+//!   [`Encode::encode_to_slice`].
 //!
 //! ## Decoder tiers
 //!
@@ -127,13 +127,9 @@ pub use decode::{
     LineDecoder, RawEvent, Status,
 };
 pub use encode::{
-    encode_to_slice, encoded_len, Comment, EncodeError, EventId, EventRef, EventType, EventWriter,
-    WriteResult,
+    Comment, Encode, EncodeError, EventId, EventRef, EventType, EventWriter, WriteResult,
 };
 pub use error::{BufferTooSmall, DecodeError};
-
-#[cfg(feature = "alloc")]
-pub use encode::encode_to_vec;
 
 #[cfg(feature = "alloc")]
 pub use decode::{Decoder, Event, Feed};
