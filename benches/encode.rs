@@ -2,7 +2,7 @@
 //! of JSON) and an LLM token event, in events/s and MB/s, through every output path.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use sse_wire::{encode_to_slice, encode_to_vec, EventId, EventRef, EventType, EventWriter};
+use sse_wire::{Encode, EventId, EventRef, EventType, EventWriter};
 
 const CHAT_TYPE: EventType<'static> = EventType::from_static("chat.message");
 const TOKEN_TYPE: EventType<'static> = EventType::from_static("token");
@@ -42,12 +42,12 @@ fn encode(c: &mut Criterion) {
             group.bench_function(format!("{name}/vec"), |b| {
                 b.iter(|| {
                     vec.clear();
-                    encode_to_vec(black_box(&event), &mut vec)
+                    black_box(&event).encode_to_vec(&mut vec)
                 })
             });
             let mut slice = [0u8; 4096];
             group.bench_function(format!("{name}/slice"), |b| {
-                b.iter(|| encode_to_slice(black_box(&event), &mut slice))
+                b.iter(|| black_box(&event).encode_to_slice(&mut slice))
             });
             #[cfg(feature = "bytes")]
             group.bench_function(format!("{name}/bytes"), |b| {
@@ -65,7 +65,7 @@ fn encode(c: &mut Criterion) {
             check.data_to_vec(data, &mut streamed);
             check.finish_to_vec(&mut streamed);
             let mut one_shot = Vec::new();
-            encode_to_vec(&event, &mut one_shot);
+            event.encode_to_vec(&mut one_shot);
             assert_eq!(
                 streamed, one_shot,
                 "the writer bench measures the same output"

@@ -20,7 +20,7 @@ use std::io::{self, BufRead, BufWriter, Write};
 use std::process::ExitCode;
 
 use serde_json::Value;
-use sse_wire::{Comment, EventId, EventRef, EventType};
+use sse_wire::{Comment, Encode, EventId, EventRef, EventType};
 
 fn main() -> ExitCode {
     let stdin = io::stdin().lock();

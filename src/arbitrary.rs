@@ -61,7 +61,9 @@ use ::arbitrary::{Arbitrary, Result, Unstructured};
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::{Comment, Event, EventId, EventRef, EventType};
+use crate::encode::frame::{Frame as Measured, Measure};
+use crate::encode::sink::Sink;
+use crate::{Comment, Encode, Event, EventId, EventRef, EventType};
 
 /// Cuts `value` at its first byte that `forbidden` rejects (a borrowed value cannot have bytes
 /// removed from its middle).
@@ -223,7 +225,7 @@ fn clean_text(u: &mut Unstructured<'_>, forbidden: impl Fn(char) -> bool) -> Res
 /// codec (see the [module docs](self)). The type and ID are valid by construction.
 ///
 /// ```
-/// use sse_wire::{arbitrary::OwnedEvent, EventId, EventRef};
+/// use sse_wire::{arbitrary::OwnedEvent, Encode, EventId, EventRef};
 ///
 /// let owned = OwnedEvent::from(EventRef::new().with_id(EventId::new("7")?).with_data("a\r\nb"));
 /// let mut buf = Vec::new();
@@ -376,12 +378,21 @@ pub enum Frame {
     Comment(Vec<u8>),
 }
 
-impl Frame {
-    /// Appends the frame's encoding to `out`; returns the number of bytes appended.
-    pub fn encode_to_vec(&self, out: &mut Vec<u8>) -> usize {
+/// Encodes as the event or the comment it holds.
+impl Encode for Frame {}
+
+impl Measured for Frame {
+    fn measure(&self) -> Measure {
         match self {
-            Frame::Event(event) => event.as_event_ref().encode_to_vec(out),
-            Frame::Comment(text) => Comment::from_bytes(text).encode_to_vec(out),
+            Frame::Event(event) => event.as_event_ref().measure(),
+            Frame::Comment(text) => Comment::from_bytes(text).measure(),
+        }
+    }
+
+    fn write<S: Sink>(&self, measure: Measure, sink: &mut S) {
+        match self {
+            Frame::Event(event) => event.as_event_ref().write(measure, sink),
+            Frame::Comment(text) => Comment::from_bytes(text).write(measure, sink),
         }
     }
 }

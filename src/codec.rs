@@ -27,8 +27,8 @@
 //! # }).unwrap();
 //! ```
 //!
-//! Writing: [`SseCodec`] encodes an [`EventRef`] or a [`Comment`] with one `reserve` of its
-//! exact length into the write buffer.
+//! Writing: [`SseCodec`] encodes anything that implements [`Encode`] (an [`EventRef`](crate::EventRef), a
+//! [`Comment`](crate::Comment)) with one `reserve` of its exact length into the write buffer.
 //!
 //! ```
 //! use futures::SinkExt;
@@ -48,12 +48,12 @@ use std::{fmt, io};
 
 use bytes::{Bytes, BytesMut};
 
-use crate::{BytesDecoder, Comment, DecodeError, Event, EventRef, Item, Limits};
+use crate::{BytesDecoder, DecodeError, Encode, Event, Item, Limits};
 
 /// A `tokio_util::codec::Decoder` for `text/event-stream`, built on [`BytesDecoder`]:
 /// yields every [`Item`] (events, comments for liveness, `retry`), with `Bytes` data shared
-/// with the read buffer. Also a `tokio_util::codec::Encoder` of [`EventRef`]s and
-/// [`Comment`]s (encoding never fails: field values are validated when built).
+/// with the read buffer. Also a `tokio_util::codec::Encoder` of everything that implements
+/// [`Encode`] (encoding never fails: field values are validated when built).
 ///
 /// Since it encodes more than one item type, a `FramedWrite` method that takes no item
 /// needs the type named: `SinkExt::<EventRef<'_>>::close(&mut sink)`.
@@ -118,28 +118,13 @@ impl tokio_util::codec::Decoder for SseCodec {
     }
 }
 
-impl tokio_util::codec::Encoder<EventRef<'_>> for SseCodec {
+/// Encodes anything that [encodes itself](Encode): an [`EventRef`](crate::EventRef), a
+/// [`Comment`](crate::Comment), or a reference to one.
+impl<T: Encode> tokio_util::codec::Encoder<T> for SseCodec {
     type Error = CodecError;
 
-    fn encode(&mut self, event: EventRef<'_>, dst: &mut BytesMut) -> Result<(), CodecError> {
-        crate::encode::frame_to_bytes_mut(&event, dst);
-        Ok(())
-    }
-}
-
-impl tokio_util::codec::Encoder<&EventRef<'_>> for SseCodec {
-    type Error = CodecError;
-
-    fn encode(&mut self, event: &EventRef<'_>, dst: &mut BytesMut) -> Result<(), CodecError> {
-        tokio_util::codec::Encoder::encode(self, *event, dst)
-    }
-}
-
-impl tokio_util::codec::Encoder<Comment<'_>> for SseCodec {
-    type Error = CodecError;
-
-    fn encode(&mut self, comment: Comment<'_>, dst: &mut BytesMut) -> Result<(), CodecError> {
-        crate::encode::frame_to_bytes_mut(&comment, dst);
+    fn encode(&mut self, frame: T, dst: &mut BytesMut) -> Result<(), CodecError> {
+        crate::encode::encode_to_bytes_mut(&frame, dst);
         Ok(())
     }
 }

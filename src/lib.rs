@@ -41,7 +41,7 @@
 //!   [`client::Client`] and [`server`]; or drive those sans-IO pieces yourself.
 //! - **Embed** without an allocator in a fixed buffer: [`BlockDecoder`] (blocks as an
 //!   `EventSource` reports them), [`decode::FragmentDecoder`] (data of any size through a
-//!   small buffer), [`Limits::for_buffer`], [`encode::encode_to_slice`].
+//!   small buffer), [`Limits::for_buffer`], [`Encode::encode_to_slice`].
 //!
 //! ## Decoder tiers
 //!
@@ -126,7 +126,7 @@ pub mod stream;
 
 // The root holds what a newcomer needs; everything else lives in its module.
 pub use decode::{BlockDecoder, Decoded, Item, Limits, Status};
-pub use encode::{EncodeError, EventId, EventRef, EventType};
+pub use encode::{Encode, EncodeError, EventId, EventRef, EventType};
 pub use error::DecodeError;
 
 #[cfg(feature = "alloc")]
@@ -139,12 +139,16 @@ pub use decode::{
     Comments, DataLines, EventDecoder, Fragment, FragmentDecoder, Line, LineDecoder, RawEvent,
 };
 #[doc(hidden)]
-pub use encode::{encode_to_slice, encoded_len, Comment, EventWriter, WriteResult};
+#[allow(deprecated)]
+pub use encode::{encode_to_slice, encoded_len};
+#[doc(hidden)]
+pub use encode::{Comment, EventWriter, WriteResult};
 #[doc(hidden)]
 pub use error::BufferTooSmall;
 
 #[cfg(feature = "alloc")]
 #[doc(hidden)]
+#[allow(deprecated)]
 pub use encode::encode_to_vec;
 
 #[cfg(feature = "alloc")]

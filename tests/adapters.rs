@@ -266,7 +266,7 @@ fn event_stream_passes_transport_errors_and_limit_errors_then_goes_on() {
 #[tokio::test]
 async fn codec_encodes_exactly_what_encode_to_vec_writes() {
     use futures::SinkExt;
-    use sse_wire::{Comment, EventId, EventRef, EventType};
+    use sse_wire::{Comment, Encode, EventId, EventRef, EventType};
     use tokio_util::codec::FramedWrite;
 
     let events = [

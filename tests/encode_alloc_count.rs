@@ -7,9 +7,7 @@ mod counting_alloc;
 
 use counting_alloc::allocations_during;
 
-use sse_wire::{
-    encode_to_slice, encode_to_vec, Comment, EventId, EventRef, EventType, EventWriter,
-};
+use sse_wire::{Comment, Encode, EventId, EventRef, EventType, EventWriter};
 
 const EVENTS: usize = 1000;
 const CHAT: &str =
@@ -35,9 +33,9 @@ fn zero_allocations_per_event_into_a_reused_vec() {
                 .with_event_type(TYPE)
                 .with_id(EventId::new(id).unwrap())
                 .with_data("line one\r\nline two\n{\"x\":1}");
-            written += encode_to_vec(&event, &mut buf);
+            written += event.encode_to_vec(&mut buf);
             buf.clear();
-            written += encode_to_vec(&EventRef::new().with_data(CHAT), &mut buf);
+            written += EventRef::new().with_data(CHAT).encode_to_vec(&mut buf);
             buf.clear();
             written += Comment::keep_alive().encode_to_vec(&mut buf);
         }
@@ -55,8 +53,8 @@ fn zero_allocations_into_a_slice() {
                 .with_id(EventId::from_static("42"))
                 .with_retry(3000)
                 .with_data(CHAT);
-            assert!(encode_to_slice(&event, &mut buf).is_ok());
-            assert!(encode_to_slice(&event, &mut buf[..10]).is_err());
+            assert!(event.encode_to_slice(&mut buf).is_ok());
+            assert!(event.encode_to_slice(&mut buf[..10]).is_err());
         }
     });
     assert_eq!(n, 0);

@@ -19,7 +19,7 @@ use common::checks;
 use common::encode_checks::{self, Frame};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
-use sse_wire::{Comment, EventId, EventRef, EventType};
+use sse_wire::{Comment, Encode, EventId, EventRef, EventType};
 
 /// Cases per property: `PROPTEST_CASES`, or 10,000.
 fn config() -> Config {

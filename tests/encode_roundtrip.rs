@@ -7,8 +7,8 @@ mod common;
 use common::encode_checks::normalise;
 use proptest::prelude::*;
 use sse_wire::{
-    encode_to_slice, encode_to_vec, encoded_len, BufferTooSmall, Comment, Decoder, EncodeError,
-    EventId, EventRef, EventType, EventWriter, Item, Status, WriteResult,
+    BufferTooSmall, Comment, Decoder, Encode, EncodeError, EventId, EventRef, EventType,
+    EventWriter, Item, Status, WriteResult,
 };
 
 #[derive(Debug, Clone)]
@@ -45,7 +45,7 @@ impl Frame {
                     event_ref = event_ref.with_data(data);
                 }
                 check_paths_agree(&event_ref);
-                encode_to_vec(&event_ref, out);
+                event_ref.encode_to_vec(out);
             }
             Frame::Comment(text) => {
                 Comment::new(text).encode_to_vec(out);
@@ -57,10 +57,10 @@ impl Frame {
 /// `encoded_len`, the slice path, the `Vec` path and the `Bytes` paths write the same bytes.
 fn check_paths_agree(event: &EventRef<'_>) {
     let mut vec = Vec::new();
-    let n = encode_to_vec(event, &mut vec);
-    assert_eq!((n, vec.len()), (encoded_len(event), encoded_len(event)));
+    let n = event.encode_to_vec(&mut vec);
+    assert_eq!((n, vec.len()), (event.encoded_len(), event.encoded_len()));
     let mut slice = vec![0; n];
-    assert_eq!(encode_to_slice(event, &mut slice), Ok(n));
+    assert_eq!(event.encode_to_slice(&mut slice), Ok(n));
     assert_eq!(slice, vec);
     #[cfg(feature = "bytes")]
     {
@@ -302,7 +302,7 @@ proptest! {
         let pieces = || cuts.windows(2).map(|w| &bytes[w[0]..w[1]]);
 
         let mut want = Vec::new();
-        encode_to_vec(&one_shot, &mut want);
+        one_shot.encode_to_vec(&mut want);
 
         // Through caller slices of `out_len` bytes.
         let mut vec_writer = writer.clone();
@@ -334,18 +334,18 @@ proptest! {
         if let Some(id) = &id {
             event = event.with_id(EventId::new(id).unwrap());
         }
-        let len = encoded_len(&event);
+        let len = event.encoded_len();
         let mut want = Vec::new();
-        encode_to_vec(&event, &mut want);
+        event.encode_to_vec(&mut want);
 
         let mut roomy = vec![0xEE; len + slack];
-        prop_assert_eq!(encode_to_slice(&event, &mut roomy), Ok(len));
+        prop_assert_eq!(event.encode_to_slice(&mut roomy), Ok(len));
         prop_assert_eq!(&roomy[..len], &want[..]);
         prop_assert!(roomy[len..].iter().all(|&b| b == 0xEE));
 
         let short = len.saturating_sub(short_by);
         let mut tight = vec![0xEE; short];
-        prop_assert_eq!(encode_to_slice(&event, &mut tight), Err(BufferTooSmall { needed: len }));
+        prop_assert_eq!(event.encode_to_slice(&mut tight), Err(BufferTooSmall { needed: len }));
         prop_assert!(tight.iter().all(|&b| b == 0xEE), "nothing partial written");
     }
 
@@ -393,7 +393,7 @@ fn one_mebibyte_of_data_round_trips_in_4_kib_pieces() {
         .with_id(EventId::from_static("big"))
         .with_data(&data);
     let mut stream = Vec::new();
-    encode_to_vec(&event, &mut stream);
+    event.encode_to_vec(&mut stream);
 
     let mut writer = EventWriter::new().with_id(EventId::from_static("big"));
     let streamed = write_in_pieces(&mut writer, data.as_bytes().chunks(4096), 4096);

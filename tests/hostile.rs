@@ -224,7 +224,7 @@ fn a_stream_that_never_ends_a_line_is_bounded_by_the_limit() {
 /// and the decoder yields the data with every line break as LF.
 #[test]
 fn encoder_64_mib_payload_in_64_kib_pieces_through_a_small_buffer() {
-    use sse_wire::{encode_to_vec, EventId, EventRef, EventType, EventWriter, WriteResult};
+    use sse_wire::{Encode, EventId, EventRef, EventType, EventWriter, WriteResult};
 
     const SIZE: usize = 64 << 20;
     const OUT: usize = 1 << 10;
@@ -252,13 +252,11 @@ fn encoder_64_mib_payload_in_64_kib_pieces_through_a_small_buffer() {
     let event_type = EventType::from_static("bulk");
     let id = EventId::from_static("64m");
     let mut one_shot = Vec::new();
-    encode_to_vec(
-        &EventRef::new()
-            .with_event_type(event_type)
-            .with_id(id)
-            .with_data_bytes(&data),
-        &mut one_shot,
-    );
+    EventRef::new()
+        .with_event_type(event_type)
+        .with_id(id)
+        .with_data_bytes(&data)
+        .encode_to_vec(&mut one_shot);
 
     // The writer is a small state machine: no buffer grows with the input.
     assert!(std::mem::size_of::<EventWriter<'_>>() <= 128);

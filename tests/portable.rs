@@ -16,7 +16,7 @@ mod judge;
 use common::reference::{self, Observed};
 use judge::{Engine, Rng};
 use sse_wire::encode::Finding;
-use sse_wire::{EventId, EventRef, EventType};
+use sse_wire::{Encode, EventId, EventRef, EventType};
 
 const DATA: &[&[u8]] = &[
     b"",

@@ -8,7 +8,7 @@
 use arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use sse_wire::arbitrary::OwnedEvent;
-use sse_wire::{Comment, EventRef};
+use sse_wire::{Comment, Encode, EventRef};
 use sse_wire_fuzz::encode_checks;
 
 /// A length around `len`: exact, one short, anything shorter, or longer.

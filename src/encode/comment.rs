@@ -1,7 +1,8 @@
 //! Comments: keep-alives and notes that no `EventSource` ever surfaces.
 
+use super::frame::{Frame, Measure};
+use super::lines;
 use super::sink::Sink;
-use super::{lines, Frame, Measure};
 
 /// A comment: one `:` line per line of its text. Clients ignore comments; servers send them
 /// as keep-alives so proxies do not cut an idle stream.
@@ -13,7 +14,7 @@ use super::{lines, Frame, Measure};
 /// colon and the one space the encoder writes after it.
 ///
 /// ```
-/// use sse_wire::Comment;
+/// use sse_wire::{Comment, Encode};
 ///
 /// let mut buf = Vec::new();
 /// Comment::keep_alive().encode_to_vec(&mut buf);
@@ -43,49 +44,13 @@ impl<'a> Comment<'a> {
     pub const fn text(&self) -> &'a [u8] {
         self.0
     }
-
-    /// The exact number of bytes the encoding takes.
-    pub fn encoded_len(&self) -> usize {
-        super::frame_len(self)
-    }
-
-    /// Encodes into `out`; returns the number of bytes written.
-    ///
-    /// # Errors
-    ///
-    /// [`BufferTooSmall`](crate::BufferTooSmall) if `out` is shorter than
-    /// [`Comment::encoded_len`]; then `out` is left untouched.
-    pub fn encode_to_slice(&self, out: &mut [u8]) -> Result<usize, crate::BufferTooSmall> {
-        super::frame_to_slice(self, out)
-    }
-
-    /// Appends the encoding to `out` with one `reserve`; returns the number of bytes appended.
-    #[cfg(feature = "alloc")]
-    pub fn encode_to_vec(&self, out: &mut alloc::vec::Vec<u8>) -> usize {
-        super::frame_to_vec(self, out)
-    }
-
-    /// Appends the encoding to any [`BufMut`](bytes::BufMut); returns the number of bytes
-    /// written.
-    ///
-    /// # Errors
-    ///
-    /// [`BufferTooSmall`](crate::BufferTooSmall) if `buf.remaining_mut()` is less than
-    /// [`Comment::encoded_len`]; then nothing is written.
-    #[cfg(feature = "bytes")]
-    pub fn encode_to_buf<B: bytes::BufMut + ?Sized>(
-        &self,
-        buf: &mut B,
-    ) -> Result<usize, crate::BufferTooSmall> {
-        super::frame_to_buf(self, buf)
-    }
-
-    /// The encoding as `Bytes` (one exact allocation; clones are O(1)).
-    #[cfg(feature = "bytes")]
-    pub fn to_bytes(&self) -> bytes::Bytes {
-        super::frame_to_bytes(self)
-    }
 }
+
+impl super::Encode for Comment<'_> {}
+
+/// An empty comment line, the encoding of [`Comment::keep_alive`]: the one definition of the
+/// keep-alive bytes ([`KeepAlive::COMMENT`](crate::server::KeepAlive::COMMENT) is this).
+pub(crate) const KEEP_ALIVE_LINE: &[u8] = b":\n";
 
 impl Frame for Comment<'_> {
     fn measure(&self) -> Measure {
@@ -94,6 +59,6 @@ impl Frame for Comment<'_> {
     }
 
     fn write<S: Sink>(&self, measure: Measure, sink: &mut S) {
-        lines::write(sink, b": ", b":\n", self.0, measure.first_break);
+        lines::write(sink, b": ", KEEP_ALIVE_LINE, self.0, measure.first_break);
     }
 }

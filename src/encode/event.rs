@@ -1,9 +1,9 @@
 //! The borrowed event value the encoder writes.
 
 use super::field::{EventId, EventType};
+use super::frame::{Frame, Measure};
 use super::lines::{self, line_len};
 use super::sink::{digits, put_field, Sink};
-use super::{Frame, Measure};
 
 /// One event to encode, borrowing its fields: every part is optional.
 ///
@@ -22,7 +22,7 @@ use super::{Frame, Measure};
 ///   `retry` block.
 ///
 /// ```
-/// use sse_wire::{EventId, EventRef, EventType};
+/// use sse_wire::{Encode, EventId, EventRef, EventType};
 ///
 /// const DELTA: EventType<'static> = EventType::from_static("delta");
 /// let event = EventRef::new()
@@ -106,60 +106,9 @@ impl<'a> EventRef<'a> {
     pub const fn data(&self) -> Option<&'a [u8]> {
         self.data
     }
-
-    /// The exact number of bytes the encoding takes.
-    pub fn encoded_len(&self) -> usize {
-        super::frame_len(self)
-    }
-
-    /// Encodes into `out`; returns the number of bytes written.
-    ///
-    /// # Errors
-    ///
-    /// [`BufferTooSmall`](crate::BufferTooSmall) with the [exact length](Self::encoded_len)
-    /// if `out` is shorter; then `out` is left untouched, so nothing partial can be sent.
-    pub fn encode_to_slice(&self, out: &mut [u8]) -> Result<usize, crate::BufferTooSmall> {
-        super::frame_to_slice(self, out)
-    }
-
-    /// Appends the encoding to `out` with one `reserve` (no allocation at all when `out` has
-    /// the room, e.g. a buffer cleared and reused); returns the number of bytes appended.
-    #[cfg(feature = "alloc")]
-    pub fn encode_to_vec(&self, out: &mut alloc::vec::Vec<u8>) -> usize {
-        super::frame_to_vec(self, out)
-    }
-
-    /// Appends the encoding to any [`BufMut`](bytes::BufMut); returns the number of bytes
-    /// written. For a `BytesMut`, `reserve(encoded_len())` first to grow it only once.
-    ///
-    /// # Errors
-    ///
-    /// [`BufferTooSmall`](crate::BufferTooSmall) if `buf.remaining_mut()` is less than the
-    /// [exact length](Self::encoded_len); then nothing is written.
-    #[cfg(feature = "bytes")]
-    pub fn encode_to_buf<B: bytes::BufMut + ?Sized>(
-        &self,
-        buf: &mut B,
-    ) -> Result<usize, crate::BufferTooSmall> {
-        super::frame_to_buf(self, buf)
-    }
-
-    /// The encoding as `Bytes`, in one exactly sized allocation. Cloning it is O(1) (a
-    /// reference count; `bytes` allocates that count once, on the first clone), so encode
-    /// once and hand a clone to every subscriber.
-    ///
-    /// ```
-    /// use sse_wire::EventRef;
-    ///
-    /// let encoded = EventRef::new().with_data("tick").to_bytes();
-    /// let subscribers: Vec<bytes::Bytes> = (0..3).map(|_| encoded.clone()).collect();
-    /// assert!(subscribers.iter().all(|b| b.as_ptr() == encoded.as_ptr())); // one copy, shared
-    /// ```
-    #[cfg(feature = "bytes")]
-    pub fn to_bytes(&self) -> bytes::Bytes {
-        super::frame_to_bytes(self)
-    }
 }
+
+impl super::Encode for EventRef<'_> {}
 
 impl Frame for EventRef<'_> {
     /// Adds up the field lines; the data is the only part that needs a scan.
@@ -225,7 +174,7 @@ fn decimal_len(mut n: u64) -> usize {
 /// from a type or ID a decoder could not have produced.
 ///
 /// ```
-/// use sse_wire::{Decoder, EventRef};
+/// use sse_wire::{Decoder, Encode, EventRef};
 ///
 /// let mut decoder = Decoder::new();
 /// let mut relayed = Vec::new();

@@ -2,7 +2,7 @@
 //! ([`Counter`], which only counts, for [`EventWriter`](super::EventWriter)'s lengths).
 
 /// A destination for encoded bytes.
-pub(crate) trait Sink {
+pub trait Sink {
     /// How many more bytes `put` may be given (`usize::MAX` when the sink grows).
     fn room(&self) -> usize;
     /// Appends `bytes`; callers never pass more than [`Sink::room`].

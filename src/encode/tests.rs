@@ -4,6 +4,7 @@
 use std::vec::Vec;
 
 use super::*;
+use crate::Encode;
 use crate::{EventDecoder, Status};
 
 /// What a decoder reads from one encoded block.
@@ -186,7 +187,7 @@ fn slice_too_small_reports_exact_need_and_writes_nothing() {
     }
     let mut out = std::vec![0; needed + 3];
     assert_eq!(event.encode_to_slice(&mut out), Ok(needed));
-    assert_eq!(encoded_len(&event), needed);
+    assert_eq!(event.encoded_len(), needed);
 }
 
 #[test]
@@ -471,4 +472,33 @@ fn slice_too_small_at_every_length_on_both_paths() {
         assert_eq!(event.encode_to_slice(&mut out), Ok(needed));
         assert_eq!(out[needed], 0xAA, "nothing past the frame");
     }
+}
+
+/// The keep-alive bytes the server helpers send are what the encoder writes for
+/// [`Comment::keep_alive`], and what the spec calls a comment: a lone colon line.
+#[test]
+fn keep_alive_bytes_are_the_empty_comment() {
+    let mut encoded = Vec::new();
+    Comment::keep_alive().encode_to_vec(&mut encoded);
+    assert_eq!(encoded, crate::server::KeepAlive::COMMENT);
+    assert_eq!(crate::server::KeepAlive::COMMENT, b":\n");
+}
+
+/// A reference encodes as what it points to, through every path of the trait (what the
+/// codec's one generic `Encoder` relies on for `&EventRef`).
+#[test]
+#[allow(clippy::needless_borrows_for_generic_args)] // the references are what is tested
+fn a_reference_encodes_as_its_value() {
+    fn encoded<T: Encode>(frame: T) -> (usize, Vec<u8>, Vec<u8>) {
+        let mut vec = Vec::new();
+        frame.encode_to_vec(&mut vec);
+        let mut slice = [0u8; 64];
+        let n = frame.encode_to_slice(&mut slice).unwrap_or(0);
+        (frame.encoded_len(), vec, slice[..n].to_vec())
+    }
+    let event = EventRef::new().with_retry(3000).with_data("a\nb");
+    let want = b"retry: 3000\ndata: a\ndata: b\n\n".to_vec();
+    assert_eq!(encoded(event), (want.len(), want.clone(), want.clone()));
+    assert_eq!(encoded(&event), encoded(event));
+    assert_eq!(encoded(&&event), encoded(event));
 }

@@ -26,8 +26,9 @@ impl KeepAlive {
     pub const DEFAULT_INTERVAL: u64 = 15_000;
 
     /// The bytes of a keep-alive: an empty comment line, which clients ignore (it dispatches
-    /// nothing and changes no state) but which resets their idle timers.
-    pub const COMMENT: &'static [u8] = b":\n";
+    /// nothing and changes no state) but which resets their idle timers: the encoding of
+    /// [`Comment::keep_alive`](crate::Comment::keep_alive).
+    pub const COMMENT: &'static [u8] = crate::encode::comment::KEEP_ALIVE_LINE;
 
     /// A schedule that sends a comment `interval` ms after the last write; the stream started
     /// (or last wrote) at `now`.

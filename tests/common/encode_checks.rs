@@ -12,10 +12,7 @@
 
 use super::reference::{self, Observed, Outcome};
 use super::tiers;
-use sse_wire::{
-    encode_to_slice, encode_to_vec, encoded_len, BufferTooSmall, Comment, EventRef, EventWriter,
-    Limits, WriteResult,
-};
+use sse_wire::{BufferTooSmall, Comment, Encode, EventRef, EventWriter, Limits, WriteResult};
 
 /// One frame to encode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +24,7 @@ pub enum Frame<'a> {
 impl Frame<'_> {
     pub fn encode_to_vec(&self, out: &mut Vec<u8>) -> usize {
         match self {
-            Frame::Event(event) => encode_to_vec(event, out),
+            Frame::Event(event) => event.encode_to_vec(out),
             Frame::Comment(text) => Comment::from_bytes(text).encode_to_vec(out),
         }
     }
@@ -216,18 +213,18 @@ const UNTOUCHED: u8 = 0xA5;
 /// that length and the buffer untouched; otherwise it writes exactly what `encode_to_vec`
 /// writes, and nothing after it. Likewise for `Comment`, `to_bytes` and `encode_to_buf`.
 pub fn check_encode_slice(event: &EventRef<'_>, out_len: usize) {
-    let len = encoded_len(event);
+    let len = event.encoded_len();
     assert_eq!(len, event.encoded_len(), "encoded_len: free fn != method");
     let mut vec = Vec::new();
-    assert_eq!(encode_to_vec(event, &mut vec), len, "encode_to_vec's count");
+    assert_eq!(event.encode_to_vec(&mut vec), len, "encode_to_vec's count");
     assert_eq!(vec.len(), len, "encode_to_vec wrote encoded_len bytes");
     // Appending to a buffer that holds something keeps it.
     let mut appended = b"prefix".to_vec();
-    encode_to_vec(event, &mut appended);
+    event.encode_to_vec(&mut appended);
     assert_eq!(&appended[6..], &vec[..], "encode_to_vec appends");
 
     let mut out = vec![UNTOUCHED; out_len];
-    match encode_to_slice(event, &mut out) {
+    match event.encode_to_slice(&mut out) {
         Ok(n) => {
             assert!(out_len >= len, "succeeded into {out_len} < {len} bytes");
             assert_eq!(n, len, "encode_to_slice's count");
@@ -323,7 +320,7 @@ fn writer_for<'a>(event: &EventRef<'a>) -> EventWriter<'a> {
 pub fn check_writer(event: &EventRef<'_>, cuts: &[usize], out_sizes: &[usize]) {
     let data = event.data().unwrap_or(b"");
     let mut want = Vec::new();
-    encode_to_vec(&event.with_data_bytes(data), &mut want);
+    event.with_data_bytes(data).encode_to_vec(&mut want);
     let pieces = tiers::chunks(data, cuts);
 
     let mut sizes = out_sizes.iter().copied().cycle();

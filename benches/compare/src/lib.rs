@@ -724,7 +724,7 @@ pub fn reference(input: &[u8]) -> Vec<Owned> {
 /// Encoder comparisons: the events to encode, the encoders, and the decode-back check.
 pub mod encode {
     use bytes::BytesMut;
-    use sse_wire::{EventId, EventRef, EventType};
+    use sse_wire::{Encode, EventId, EventRef, EventType};
     use tokio_util::codec::Encoder as _;
 
     use super::{inputs, reference, Owned};

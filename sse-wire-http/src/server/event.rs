@@ -4,7 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use bytes::Bytes;
-use sse_wire::{Comment, EncodeError, EventId, EventRef, EventType};
+use sse_wire::{Comment, Encode, EncodeError, EventId, EventRef, EventType};
 
 /// An event to send, built from owned parts; [`Event::encode`] validates it through the
 /// codec's encoder ([`EventType`], [`EventId`]) and writes it once into [`Encoded`] bytes.
