@@ -120,6 +120,7 @@ pub struct LendingDecoder {
     /// Reused: a push that completes a carried character.
     scratch: Vec<u8>,
     /// Reused: what [`LendingDecoder::read_from`] reads into (empty until it is called).
+    #[cfg(feature = "std")]
     read_buf: Vec<u8>,
     start: usize,
     /// Bytes of this stream were consumed: its start (and BOM) is behind.
@@ -161,6 +162,7 @@ impl LendingDecoder {
             carry: [0; 4],
             carry_len: 0,
             scratch: Vec::new(),
+            #[cfg(feature = "std")]
             read_buf: Vec::new(),
             start: 0,
             started: false,

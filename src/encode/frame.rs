@@ -1,7 +1,7 @@
 //! [`Encode`]: the one surface of everything that encodes itself, over the sealed
 //! measure-once / write-once [`Frame`].
 
-use super::sink::{self, Sink, SliceSink};
+use super::sink::{Sink, SliceSink};
 use crate::BufferTooSmall;
 
 /// A value that encodes itself to `text/event-stream` bytes: an [`EventRef`](super::EventRef),
@@ -88,7 +88,7 @@ pub trait Encode: Frame {
                 needed: measure.len,
             });
         }
-        self.write(measure, &mut sink::BufSink(buf));
+        self.write(measure, &mut super::sink::BufSink(buf));
         Ok(measure.len)
     }
 
@@ -150,5 +150,5 @@ pub struct Measure {
 pub(crate) fn encode_to_bytes_mut<F: Frame + ?Sized>(frame: &F, dst: &mut bytes::BytesMut) {
     let measure = frame.measure();
     dst.reserve(measure.len);
-    frame.write(measure, &mut sink::BufSink(dst));
+    frame.write(measure, &mut super::sink::BufSink(dst));
 }
