@@ -22,8 +22,8 @@ impl<D> Event<D> {
     /// `message`, an empty `last_event_id` means none.
     pub fn new(event_type: &str, data: D, last_event_id: &str) -> Self {
         Event {
-            event_type: (!event_type.is_empty() && event_type != "message")
-                .then(|| event_type.into()),
+            event_type: super::rules::custom_type(Some(event_type.as_bytes()))
+                .map(|_| event_type.into()),
             data,
             last_event_id: (!last_event_id.is_empty()).then(|| last_event_id.into()),
         }

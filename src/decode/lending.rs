@@ -8,6 +8,7 @@ use super::block::EventDecoder;
 use super::field::Line;
 use super::line_end::find_line_end;
 use super::raw_event::{BlockInfo, RawEvent};
+use super::rules;
 use super::stream_state::{IdStore, StreamState};
 use super::text::{push_utf8, str_at, sub_range};
 use crate::{DecodeError, Decoded, Event, Item, Limits, Status};
@@ -384,44 +385,55 @@ impl LendingDecoder {
             Pending::Comment { start, end } => {
                 Item::Comment(self.text.get(start..end).unwrap_or_default())
             }
-            Pending::Event | Pending::Nothing => {
-                let Some(current) = self.current.take() else {
-                    // `advance` found nothing: an empty event rather than a panic.
-                    return Item::Event(EventView {
-                        event_type: "message",
-                        data: "",
-                        last_event_id: &self.state.id,
-                    });
-                };
-                let text = &self.text;
-                let bytes = text.as_bytes();
-                let block = RawEvent::new(
-                    bytes.get(current.start..current.end).unwrap_or_default(),
-                    current.info,
-                );
-                let data = match block.data_single() {
-                    Some(single) => str_at(text, single),
-                    None => {
-                        self.data.clear();
-                        for (i, line) in block.data_lines().enumerate() {
-                            if i > 0 {
-                                self.data.push('\n');
-                            }
-                            self.data.push_str(str_at(text, line));
-                        }
-                        &self.data
+            Pending::Event | Pending::Nothing => Item::Event(self.lend_event()),
+        }
+    }
+
+    /// Lends the event [`LendingDecoder::advance`] found.
+    #[cfg(feature = "std")]
+    #[inline]
+    pub(crate) fn take_event(&mut self) -> EventView<'_> {
+        self.pending = Pending::Nothing;
+        self.lend_event()
+    }
+
+    /// The current block's event, as an `EventSource` reports it.
+    #[inline]
+    fn lend_event(&mut self) -> EventView<'_> {
+        let Some(current) = self.current.take() else {
+            // `advance` found nothing: an empty event rather than a panic.
+            return EventView {
+                event_type: "message",
+                data: "",
+                last_event_id: &self.state.id,
+            };
+        };
+        let text = &self.text;
+        let bytes = text.as_bytes();
+        let block = RawEvent::new(
+            bytes.get(current.start..current.end).unwrap_or_default(),
+            current.info,
+        );
+        let data = match block.data_single() {
+            Some(single) => str_at(text, single),
+            None => {
+                self.data.clear();
+                for (i, line) in block.data_lines().enumerate() {
+                    if i > 0 {
+                        self.data.push('\n');
                     }
-                };
-                let event_type = match block.event_type() {
-                    Some(name) if !name.is_empty() => str_at(text, name),
-                    _ => "message",
-                };
-                Item::Event(EventView {
-                    event_type,
-                    data,
-                    last_event_id: &self.state.id,
-                })
+                    self.data.push_str(str_at(text, line));
+                }
+                &self.data
             }
+        };
+        // The spec's type rule, once (`rules`): a custom type is a slice of the text.
+        let event_type =
+            rules::custom_type(block.event_type()).map_or("message", |name| str_at(text, name));
+        EventView {
+            event_type,
+            data,
+            last_event_id: &self.state.id,
         }
     }
 

@@ -67,18 +67,7 @@ impl<R: io::Read> EventReader<R> {
     /// [`ReadError::Io`] from the reader ([`io::ErrorKind::Interrupted`] is retried), or
     /// [`ReadError::Decode`] once per block over a limit (reading goes on after it).
     pub fn next_item(&mut self) -> Option<Result<Item<EventView<'_>, &str>, ReadError>> {
-        loop {
-            match self.decoder.advance() {
-                Ok(true) => return Some(Ok(self.decoder.take())),
-                Ok(false) => {}
-                Err(error) => return Some(Err(ReadError::Decode(error))),
-            }
-            match self.read_more() {
-                Ok(true) => {}
-                Ok(false) => return None,
-                Err(error) => return Some(Err(error)),
-            }
-        }
+        Some(self.fill(false)?.map(|()| self.decoder.take()))
     }
 
     /// The next event (comments and retries are applied and skipped), lent until the next
@@ -88,16 +77,19 @@ impl<R: io::Read> EventReader<R> {
     ///
     /// As [`EventReader::next_item`].
     pub fn next_event(&mut self) -> Option<Result<EventView<'_>, ReadError>> {
+        Some(self.fill(true)?.map(|()| self.decoder.take_event()))
+    }
+
+    /// Reads until the decoder has an item to lend (only an event if `events_only`: other
+    /// items are skipped, already applied); `None` at the end of the input.
+    fn fill(&mut self, events_only: bool) -> Option<Result<(), ReadError>> {
         loop {
             match self.decoder.advance() {
-                Ok(true) if self.decoder.pending_event() => match self.decoder.take() {
-                    Item::Event(event) => return Some(Ok(event)),
-                    _ => return None,
-                },
-                Ok(true) => {
+                Ok(true) if events_only && !self.decoder.pending_event() => {
                     self.decoder.skip_pending();
                     continue;
                 }
+                Ok(true) => return Some(Ok(())),
                 Ok(false) => {}
                 Err(error) => return Some(Err(ReadError::Decode(error))),
             }
@@ -172,5 +164,26 @@ impl From<ReadError> for io::Error {
             ReadError::Io(error) => error,
             ReadError::Decode(error) => io::Error::new(io::ErrorKind::InvalidData, error),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::{string::String, vec::Vec};
+
+    #[test]
+    fn next_event_skips_blocks_that_fire_nothing_and_applies_their_retry() {
+        let body: &[u8] = b": ping\n\nretry: 5\n\nid: 1\n\ndata: a\n\n: c\nevent: t\ndata: b\n\n";
+        let mut reader = EventReader::new(body);
+        let mut seen = Vec::new();
+        while let Some(event) = reader.next_event() {
+            let event = event.unwrap();
+            seen.push(
+                String::from(event.event_type()) + " " + event.data() + " " + event.last_event_id(),
+            );
+        }
+        assert_eq!(seen, ["message a 1", "t b 1"]);
+        assert_eq!(reader.decoder().reconnection_time(), Some(5));
     }
 }
