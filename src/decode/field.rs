@@ -46,37 +46,61 @@ impl<'a> Line<'a> {
         let Some(&first) = line.first() else {
             return Line::Blank;
         };
+        // Comments and data lines first: they are most of any stream. Then the first byte
+        // picks the one known name the line can start with, and a word compare decides it.
+        // Known names hold no colon, so a colon (or the line's end) right after one is the
+        // line's first colon.
         if first == b':' {
             return Line::Comment(strip_space(&line[1..]));
         }
-        // The line that matters most, checked first.
-        if let Some(value) = line.strip_prefix(b"data:") {
-            return Line::Data(strip_space(value));
+        if let Some(value) = field_value(line, b"data") {
+            return Line::Data(value);
         }
-        // Known names are at most 5 bytes: look for their colon in the first 6 bytes only,
-        // so a long data line is not scanned again here.
-        let head = &line[..line.len().min(6)];
-        let (name, value) = match head.iter().position(|&b| b == b':') {
-            Some(colon) => (&line[..colon], strip_space(&line[colon + 1..])),
-            None if line.len() <= 5 => (line, &line[line.len()..]),
-            None => return split_unknown(line),
-        };
-        match name {
-            b"data" => Line::Data(value),
-            b"event" => Line::Event(value),
-            // `contains`, not `memchr`: IDs are short, where a call into memchr costs more
-            // than the loop.
-            b"id" if !value.contains(&0) => Line::Id(value),
-            b"retry" => match parse_retry(value) {
-                Some(ms) => Line::Retry(ms),
-                None => Line::Ignored { name, value },
+        match first {
+            b'e' => {
+                if let Some(value) = field_value(line, b"event") {
+                    return Line::Event(value);
+                }
+            }
+            b'i' => match field_value(line, b"id") {
+                // `any`, not `contains` (a call into `memchr`): IDs are short.
+                Some(value) if !value.iter().any(|&b| b == 0) => return Line::Id(value),
+                _ => {}
             },
-            _ => Line::Ignored { name, value },
+            b'r' => {
+                if let Some(value) = field_value(line, b"retry") {
+                    return match parse_retry(value) {
+                        Some(ms) => Line::Retry(ms),
+                        None => Line::Ignored {
+                            name: &line[..5],
+                            value,
+                        },
+                    };
+                }
+            }
+            _ => {}
         }
+        split_unknown(line)
     }
 }
 
-/// A field whose name is longer than any known one.
+/// The value of the field `name` if `line` is one: `name`, then a colon (the value follows,
+/// without one leading space) or the line's end (an empty value).
+#[inline(always)]
+fn field_value<'a, const N: usize>(line: &'a [u8], name: &[u8; N]) -> Option<&'a [u8]> {
+    let (head, rest) = line.split_first_chunk::<N>()?;
+    if head != name {
+        return None;
+    }
+    match rest.split_first() {
+        None => Some(rest),
+        Some((b':', value)) => Some(strip_space(value)),
+        Some(_) => None,
+    }
+}
+
+/// Any other line: an unknown field (its name is everything before the first colon), or a
+/// known name with an `id` holding NUL.
 #[cold]
 fn split_unknown(line: &[u8]) -> Line<'_> {
     match memchr::memchr(b':', line) {
@@ -123,4 +147,87 @@ pub(crate) fn parse_retry(value: &[u8]) -> Option<u64> {
         }
         ms.checked_mul(10)?.checked_add(u64::from(digit))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Line;
+    use alloc::string::ToString;
+    use alloc::vec::Vec;
+
+    /// The spec's steps for one line, read literally: the field name is everything before the
+    /// first colon (the whole line if none), the value what follows it without one leading
+    /// space.
+    fn by_the_spec(line: &[u8]) -> Line<'_> {
+        if line.is_empty() {
+            return Line::Blank;
+        }
+        let (name, value) = match line.iter().position(|&b| b == b':') {
+            Some(colon) => {
+                let value = &line[colon + 1..];
+                (&line[..colon], value.strip_prefix(b" ").unwrap_or(value))
+            }
+            None => (line, &line[line.len()..]),
+        };
+        match name {
+            b"" => Line::Comment(value),
+            b"data" => Line::Data(value),
+            b"event" => Line::Event(value),
+            b"id" if !value.contains(&0) => Line::Id(value),
+            b"retry" if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
+                match value.iter().try_fold(0u64, |ms, &b| {
+                    ms.checked_mul(10)?.checked_add(u64::from(b - b'0'))
+                }) {
+                    Some(ms) => Line::Retry(ms),
+                    None => Line::Ignored { name, value },
+                }
+            }
+            _ => Line::Ignored { name, value },
+        }
+    }
+
+    /// Every line of up to 7 bytes over an alphabet of the known names' letters, colon, space,
+    /// NUL and a digit, and each known name with every suffix of up to 3 of those bytes: the
+    /// same as the spec's steps, down to which bytes each value borrows.
+    #[test]
+    fn parse_follows_the_spec_steps() {
+        let alphabet = b"deitr: \x001";
+        let mut lines: Vec<Vec<u8>> = Vec::new();
+        let mut frontier: Vec<Vec<u8>> = alloc::vec![Vec::new()];
+        for _ in 0..5 {
+            let mut next = Vec::new();
+            for line in &frontier {
+                for &b in alphabet {
+                    let mut longer = line.clone();
+                    longer.push(b);
+                    next.push(longer);
+                }
+            }
+            lines.extend(frontier);
+            frontier = next;
+        }
+        lines.extend(frontier);
+        for name in [&b"data"[..], b"event", b"id", b"retry", b"dat", b"ev", b"i", b"retr"] {
+            for suffix in &lines.clone()[..alphabet.len().pow(3)] {
+                lines.push([name, suffix].concat());
+            }
+        }
+        lines.push(b"retry: 99999999999999999999".to_vec());
+        lines.push(b"data:   spaced".to_vec());
+        for line in &lines {
+            let (ours, spec) = (Line::parse(line), by_the_spec(line));
+            assert_eq!(ours, spec, "{:?}", line.escape_ascii().to_string());
+            let value = match (ours, spec) {
+                (Line::Data(a), Line::Data(b))
+                | (Line::Event(a), Line::Event(b))
+                | (Line::Id(a), Line::Id(b))
+                | (Line::Comment(a), Line::Comment(b))
+                | (Line::Ignored { value: a, .. }, Line::Ignored { value: b, .. }) => Some((a, b)),
+                _ => None,
+            };
+            if let Some((a, b)) = value {
+                assert_eq!(a.as_ptr(), b.as_ptr(), "{:?}", line.escape_ascii().to_string());
+            }
+        }
+    }
 }
