@@ -63,8 +63,8 @@ impl<'a> Line<'a> {
                 }
             }
             b'i' => match field_value(line, b"id") {
-                // `any`, not `contains` (a call into `memchr`): IDs are short.
-                Some(value) if !value.iter().any(|&b| b == 0) => return Line::Id(value),
+                // A loop, not `contains` (a call into `memchr`): IDs are short.
+                Some(value) if value.iter().all(|&b| b != 0) => return Line::Id(value),
                 _ => {}
             },
             b'r' => {
