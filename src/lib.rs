@@ -57,8 +57,8 @@
 //! - [`BlockDecoder`]: the same with the stream state an `EventSource` keeps (type
 //!   default, last event ID, reconnection time), no allocation (`no_std`).
 //! - [`decode::LendingDecoder`] (`alloc`): every item (events, comments, retries) lent as
-//!   `&str`s through one `next_item` loop, no allocation per event; [`decode::EventReader`]
-//!   (`std`) over any `std::io::Read`.
+//!   `&str`s through one `next_item` loop (events alone: `next_event`), no allocation per
+//!   event; [`decode::EventReader`] (`std`) over any `std::io::Read`.
 //! - [`Decoder`] (`alloc`): the events an `EventSource` fires, with the last event ID and the
 //!   reconnection time kept across events.
 //! - [`decode::BytesDecoder`] (`bytes`): the same out of a `BytesMut`, with `Bytes` data.

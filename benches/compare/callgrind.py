@@ -16,7 +16,7 @@ import subprocess
 
 ROOT = pathlib.Path(__file__).resolve().parent
 PROFILE = ROOT / "target" / "release" / "profile"
-IMPS = ["event", "block", "lending", "reader", "fragment", "owned_decode", "owned_feed", "owned_feed_items", "bytes", "bytes_events", "sse_core", "sse_stream",
+IMPS = ["event", "block", "lending", "lending_events", "reader", "fragment", "owned_decode", "owned_feed", "owned_feed_items", "bytes", "bytes_events", "sse_core", "sse_stream",
         "memchr2", "memchr2_buffered"]
 WORKLOADS = ["llm_tokens", "chat", "mib_lines", "multi_line", "crlf_chat", "keepalive"]
 

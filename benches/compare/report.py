@@ -23,6 +23,7 @@ IMPS = [
     ("fragment", "sse-wire fragment"),
     ("block", "sse-wire block"),
     ("lending", "sse-wire lending"),
+    ("lending_events", "sse-wire lending events"),
     ("reader", "sse-wire reader"),
     ("owned_decode", "sse-wire owned decode"),
     ("owned_feed", "sse-wire owned feed"),

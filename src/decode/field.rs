@@ -207,7 +207,16 @@ mod tests {
             frontier = next;
         }
         lines.extend(frontier);
-        for name in [&b"data"[..], b"event", b"id", b"retry", b"dat", b"ev", b"i", b"retr"] {
+        for name in [
+            &b"data"[..],
+            b"event",
+            b"id",
+            b"retry",
+            b"dat",
+            b"ev",
+            b"i",
+            b"retr",
+        ] {
             for suffix in &lines.clone()[..alphabet.len().pow(3)] {
                 lines.push([name, suffix].concat());
             }
@@ -226,7 +235,12 @@ mod tests {
                 _ => None,
             };
             if let Some((a, b)) = value {
-                assert_eq!(a.as_ptr(), b.as_ptr(), "{:?}", line.escape_ascii().to_string());
+                assert_eq!(
+                    a.as_ptr(),
+                    b.as_ptr(),
+                    "{:?}",
+                    line.escape_ascii().to_string()
+                );
             }
         }
     }

@@ -5,74 +5,12 @@
 use alloc::{string::String, vec::Vec};
 
 use super::block::EventDecoder;
-use super::field::Line;
-use super::line_end::find_line_end;
-use super::raw_event::{BlockInfo, RawEvent};
+use super::lent::{next_pending, Current, EventView, Pending};
+use super::raw_event::RawEvent;
 use super::rules;
 use super::stream_state::{IdStore, StreamState};
 use super::text::{push_utf8, str_at, sub_range};
-use crate::{DecodeError, Decoded, Event, Item, Limits, Status};
-
-/// An event as the [`LendingDecoder`] lends it: type, data and last event ID as `&str`s
-/// borrowed from the decoder (invalid UTF-8 replaced with U+FFFD, as the spec says). Call
-/// [`EventView::to_owned`] to keep it past the next call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct EventView<'a> {
-    event_type: &'a str,
-    data: &'a str,
-    last_event_id: &'a str,
-}
-
-impl<'a> EventView<'a> {
-    /// The event type: the last `event` value, or `message` if there was none or it was empty.
-    pub fn event_type(&self) -> &'a str {
-        self.event_type
-    }
-
-    /// The data: `data` lines joined with LF.
-    pub fn data(&self) -> &'a str {
-        self.data
-    }
-
-    /// The stream's last event ID when this event fired (`""` if none).
-    pub fn last_event_id(&self) -> &'a str {
-        self.last_event_id
-    }
-
-    /// The event as an owned [`Event`] (allocates the data, and the type and ID if set).
-    #[allow(clippy::wrong_self_convention)]
-    pub fn to_owned(&self) -> Event {
-        Event::new(self.event_type, String::from(self.data), self.last_event_id)
-    }
-}
-
-/// What the decoder will lend next, from the block it holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Pending {
-    Nothing,
-    /// A comment line's text, at `buf[range]`.
-    Comment {
-        start: usize,
-        end: usize,
-    },
-    Retry(u64),
-    /// The block's event.
-    Event,
-}
-
-/// The block being reported, kept in `buf` until its items are lent.
-#[derive(Debug, Clone, Copy)]
-struct Current {
-    /// Where the block is in `buf`.
-    start: usize,
-    end: usize,
-    info: BlockInfo,
-    /// How far (from the block's start) its lines were walked for comments and retries;
-    /// `None` when they need no walk (none there, or all lent).
-    walk: Option<usize>,
-    /// The event is still to be lent.
-    fires: bool,
-}
+use crate::{DecodeError, Decoded, Item, Limits, Status};
 
 /// The owned tier, lending: push bytes in (or let it [read](LendingDecoder::read_from) them),
 /// then take every item the stream says (events, comments, `retry` values) through one loop.
@@ -305,21 +243,72 @@ impl LendingDecoder {
     /// A [`DecodeError`] once per offending block (a limit); the next call goes on after it.
     #[inline]
     pub fn next_item(&mut self) -> Option<Result<Item<EventView<'_>, &str>, DecodeError>> {
-        match self.advance() {
+        match self.advance_with(true) {
             Ok(true) => Some(Ok(self.take())),
             Ok(false) => None,
             Err(error) => Some(Err(error)),
         }
     }
 
+    /// The next event, lent until the next call; `None`: push more input. Comments are
+    /// skipped without being lent and `retry` values applied (see
+    /// [`LendingDecoder::reconnection_time`]), so a caller that only wants events pays nothing
+    /// for the keep-alives. Items [`LendingDecoder::next_item`] had still to lend are dropped.
+    ///
+    /// ```
+    /// use sse_wire::decode::LendingDecoder;
+    ///
+    /// let mut decoder = LendingDecoder::new();
+    /// decoder.push(b": ping\n\nretry: 9\nid: 1\ndata: a\n\n");
+    /// let event = decoder.next_event().unwrap()?;
+    /// assert_eq!((event.data(), event.last_event_id()), ("a", "1"));
+    /// assert!(decoder.next_event().is_none());
+    /// assert_eq!(decoder.reconnection_time(), Some(9));
+    /// # Ok::<(), sse_wire::DecodeError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`LendingDecoder::next_item`].
+    #[inline]
+    pub fn next_event(&mut self) -> Option<Result<EventView<'_>, DecodeError>> {
+        match self.advance_to_event() {
+            Ok(true) => Some(Ok(self.take_event())),
+            Ok(false) => None,
+            Err(error) => Some(Err(error)),
+        }
+    }
+
+    /// Finds the next event to lend (without lending it), dropping the comments and retries
+    /// before it: `false` if more input is needed.
+    #[inline]
+    pub(crate) fn advance_to_event(&mut self) -> Result<bool, DecodeError> {
+        self.advance_with(false)
+    }
+
     /// Finds the next item to lend (without lending it): `false` if more input is needed.
     #[inline]
     pub(crate) fn advance(&mut self) -> Result<bool, DecodeError> {
+        self.advance_with(true)
+    }
+
+    /// [`LendingDecoder::advance`]; with `items` off, a block's comments and retries are not
+    /// looked for (its retry is applied with the block).
+    #[inline(always)]
+    fn advance_with(&mut self, items: bool) -> Result<bool, DecodeError> {
         loop {
-            if !matches!(self.pending, Pending::Nothing) {
-                return Ok(true);
+            match self.pending {
+                Pending::Nothing => {}
+                // What `next_item` had still to lend, dropped for `next_event`.
+                Pending::Comment { .. } | Pending::Retry(_) if !items => {
+                    self.pending = Pending::Nothing;
+                }
+                _ => return Ok(true),
             }
             if let Some(current) = &mut self.current {
+                if !items {
+                    current.walk = None;
+                }
                 self.pending = next_pending(self.text.as_bytes(), current);
                 if matches!(self.pending, Pending::Nothing) {
                     self.current = None;
@@ -340,7 +329,7 @@ impl LendingDecoder {
                 id.clear();
                 id.push_str(str_at(text, bytes));
             })?;
-            let walk = block.has_comments_or_retry().then_some(0);
+            let walk = (items && block.has_comments_or_retry()).then_some(0);
             let fires = block.fires();
             if walk.is_none() && !fires {
                 continue;
@@ -363,20 +352,6 @@ impl LendingDecoder {
         }
     }
 
-    /// Whether what [`LendingDecoder::advance`] found is an event.
-    #[cfg(feature = "std")]
-    #[inline]
-    pub(crate) fn pending_event(&self) -> bool {
-        matches!(self.pending, Pending::Event)
-    }
-
-    /// Drops what [`LendingDecoder::advance`] found (a comment or retry, already applied).
-    #[cfg(feature = "std")]
-    #[inline]
-    pub(crate) fn skip_pending(&mut self) {
-        self.pending = Pending::Nothing;
-    }
-
     /// Lends what [`LendingDecoder::advance`] found.
     #[inline]
     pub(crate) fn take(&mut self) -> Item<EventView<'_>, &str> {
@@ -389,8 +364,7 @@ impl LendingDecoder {
         }
     }
 
-    /// Lends the event [`LendingDecoder::advance`] found.
-    #[cfg(feature = "std")]
+    /// Lends the event [`LendingDecoder::advance_to_event`] found.
     #[inline]
     pub(crate) fn take_event(&mut self) -> EventView<'_> {
         self.pending = Pending::Nothing;
@@ -398,7 +372,9 @@ impl LendingDecoder {
     }
 
     /// The current block's event, as an `EventSource` reports it.
-    #[inline]
+    // Always inlined: it is lent from `take` and `take_event`, and a call costs the
+    // event's `&str`s a trip through memory.
+    #[inline(always)]
     fn lend_event(&mut self) -> EventView<'_> {
         let Some(current) = self.current.take() else {
             // `advance` found nothing: an empty event rather than a panic.
@@ -466,47 +442,6 @@ impl Default for LendingDecoder {
     fn default() -> Self {
         Self::new()
     }
-}
-
-/// The next thing `current` has to lend, walking its lines from where the last walk stopped:
-/// comments and retries in line order, then the event. The walk is written out here, not
-/// through `BlockLines`, so that it stays in registers (benches/compare/RESULTS.md).
-#[inline]
-fn next_pending(buf: &[u8], current: &mut Current) -> Pending {
-    if let Some(mut at) = current.walk {
-        let block = buf.get(current.start..current.end).unwrap_or_default();
-        while let Some(rest) = block.get(at..).filter(|rest| !rest.is_empty()) {
-            let len = find_line_end(rest).unwrap_or(rest.len());
-            let line = rest.get(..len).unwrap_or_default();
-            // Complete lines: past a CRLF, or the CR or LF alone.
-            let line_start = at;
-            at += len
-                + if rest.get(len..len + 2) == Some(b"\r\n") {
-                    2
-                } else {
-                    1
-                };
-            let pending = match Line::parse(line) {
-                Line::Comment(text) => {
-                    // A suffix of the line.
-                    let end = current.start + line_start + len;
-                    Pending::Comment {
-                        start: end - text.len(),
-                        end,
-                    }
-                }
-                Line::Retry(ms) => Pending::Retry(ms),
-                _ => continue,
-            };
-            current.walk = Some(at);
-            return pending;
-        }
-        current.walk = None;
-    }
-    if core::mem::take(&mut current.fires) {
-        return Pending::Event;
-    }
-    Pending::Nothing
 }
 
 /// A buffer a huge block grew is let go once empty: a connection that once saw a big event

@@ -6,7 +6,7 @@
 //! | streaming line | [`FragmentDecoder`] | never | lines, with `data` values in pieces as they arrive: no line needs to fit your buffer |
 //! | event | [`EventDecoder`] | never | whole blocks as [`RawEvent`]s borrowed from your buffer |
 //! | block | [`BlockDecoder`] | never | the same as [`Block`]s with the stream state an `EventSource` keeps: type (`message` default), last event ID (inline, bounded), reconnection time; [`BlockBuffer`] holds its own fixed buffer |
-//! | lending (`alloc`) | [`LendingDecoder`] | nothing per event once warm | every item (events as [`EventView`]s of `&str`, comments, retries) lent from its own buffers through one `next_item` loop; [`EventReader`] (`std`) over any `std::io::Read` |
+//! | lending (`alloc`) | [`LendingDecoder`] | nothing per event once warm | every item (events as [`EventView`]s of `&str`, comments, retries) lent from its own buffers through one `next_item` loop (events alone: `next_event`, comments never lent); [`EventReader`] (`std`) over any `std::io::Read` |
 //! | owned (`alloc`) | [`Decoder`] | the data only | spec-dispatched [`Event`]s, keeping stream state; with comments and retries through [`Decoder::feed_items`] or [`Decoder::decode`] |
 //! | bytes (`bytes`) | [`BytesDecoder`] | multi-line data only | [`Event<Bytes>`](Event), single-line data never copied |
 //!
@@ -61,6 +61,8 @@ mod feed;
 #[cfg(feature = "alloc")]
 mod lending;
 #[cfg(feature = "alloc")]
+mod lent;
+#[cfg(feature = "alloc")]
 mod owned;
 #[cfg(feature = "std")]
 mod read;
@@ -87,7 +89,9 @@ pub use event::Event;
 #[cfg(feature = "alloc")]
 pub use feed::{Feed, FeedItems};
 #[cfg(feature = "alloc")]
-pub use lending::{EventView, LendingDecoder};
+pub use lending::LendingDecoder;
+#[cfg(feature = "alloc")]
+pub use lent::EventView;
 #[cfg(feature = "alloc")]
 pub use owned::Decoder;
 #[cfg(feature = "std")]

@@ -3,7 +3,8 @@
 
 use std::io;
 
-use super::lending::{EventView, LendingDecoder};
+use super::lending::LendingDecoder;
+use super::lent::EventView;
 use crate::{DecodeError, Event, Item, Limits};
 
 /// Reads an event stream from `R` and yields what it says: lent items with
@@ -84,11 +85,12 @@ impl<R: io::Read> EventReader<R> {
     /// items are skipped, already applied); `None` at the end of the input.
     fn fill(&mut self, events_only: bool) -> Option<Result<(), ReadError>> {
         loop {
-            match self.decoder.advance() {
-                Ok(true) if events_only && !self.decoder.pending_event() => {
-                    self.decoder.skip_pending();
-                    continue;
-                }
+            let found = if events_only {
+                self.decoder.advance_to_event()
+            } else {
+                self.decoder.advance()
+            };
+            match found {
                 Ok(true) => return Some(Ok(())),
                 Ok(false) => {}
                 Err(error) => return Some(Err(ReadError::Decode(error))),

@@ -30,6 +30,15 @@ pub mod drivers {
         (run.outcome, run.errors)
     }
 
+    pub fn lending_events(
+        stream: &[u8],
+        cuts: &[usize],
+        limits: Limits,
+    ) -> (Vec<Observed>, String, usize) {
+        let run = tiers::lending_events("", stream, cuts, limits);
+        (run.outcome.observed, run.outcome.last_event_id, run.errors)
+    }
+
     #[cfg(feature = "std")]
     pub fn reader(stream: &[u8], cuts: &[usize], limits: Limits) -> (Vec<Observed>, String, usize) {
         let run = tiers::reader("", stream, cuts, limits);
@@ -284,6 +293,11 @@ pub fn check_tiers(case: &Case<'_>) {
         (&lending, errors),
         (&expected, 0),
         "lending decoder != reference"
+    );
+    assert_eq!(
+        tiers::lending_events(stream, cuts, unlimited),
+        (expected.events(), expected.last_event_id.clone(), 0),
+        "lending decoder's next_event != reference"
     );
     #[cfg(feature = "std")]
     assert_eq!(

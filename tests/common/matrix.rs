@@ -114,6 +114,18 @@ pub fn check_cuts(
             expected.check(&lending.outcome, true, &what("lending"));
         }
 
+        let events = tiers::lending_events(start_id, stream, cuts, limits);
+        assert_eq!(
+            (
+                &events.outcome.observed,
+                &events.outcome.last_event_id,
+                events.errors
+            ),
+            (&reference.events(), &reference.last_event_id, 0),
+            "{}",
+            what("lending next_event")
+        );
+
         let items = tiers::owned_feed_items(start_id, stream, cuts, limits);
         assert_eq!(items.errors, 0, "{}", what("owned feed_items"));
         assert_eq!(items.outcome, reference, "{}", what("owned feed_items"));

@@ -162,6 +162,47 @@ pub fn lending(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) ->
     run
 }
 
+/// The lending decoder's events only (`next_event`): comments skipped unlent, retries
+/// applied. Every other event is taken through `next_item` instead, so switching between the
+/// two loops mid-stream is checked too.
+#[cfg(feature = "alloc")]
+pub fn lending_events(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> Run {
+    let limits = limits.with_max_id_len(limits.max_line_len());
+    let mut decoder = sse_wire::decode::LendingDecoder::with_limits(limits);
+    decoder.set_last_event_id(start_id);
+    let mut run = Run::default();
+    let mut by_item = false;
+    for chunk in chunks(stream, cuts) {
+        decoder.push(chunk);
+        loop {
+            let event = if by_item {
+                match decoder.next_item() {
+                    Some(Ok(sse_wire::Item::Event(event))) => Some(Ok(event.to_owned())),
+                    Some(Ok(_)) => continue,
+                    Some(Err(error)) => Some(Err(error)),
+                    None => None,
+                }
+            } else {
+                decoder
+                    .next_event()
+                    .map(|event| event.map(|event| event.to_owned()))
+            };
+            match event {
+                Some(Ok(event)) => {
+                    run.outcome.observed.push(observe(&event));
+                    by_item = !by_item;
+                }
+                Some(Err(_)) => run.errors += 1,
+                None => break,
+            }
+        }
+    }
+    decoder.finish();
+    assert!(decoder.next_event().is_none(), "an unfinished event fired");
+    run.outcome.last_event_id = decoder.last_event_id().to_string();
+    run
+}
+
 /// The blocking reader (`EventReader`) over a reader that returns the chunks one per `read`
 /// (and an `Interrupted` error before each, which the reader retries).
 #[cfg(feature = "std")]

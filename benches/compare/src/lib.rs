@@ -61,6 +61,9 @@ pub enum Imp {
     /// sse-wire `decode::LendingDecoder`: chunks pushed in, each event lent (`&str` type, data,
     /// last event ID, UTF-8 checked) through `next_item`.
     Lending,
+    /// The same through `next_event`: events only (comments skipped unlent, as the peers skip
+    /// them).
+    LendingEvents,
     /// sse-wire `decode::EventReader` over an `io::Read` that returns the chunks, each event
     /// lent through `next_event`.
     Reader,
@@ -89,10 +92,11 @@ pub enum Imp {
 }
 
 impl Imp {
-    pub const ALL: [Imp; 15] = [
+    pub const ALL: [Imp; 16] = [
         Imp::Event,
         Imp::Block,
         Imp::Lending,
+        Imp::LendingEvents,
         Imp::Reader,
         Imp::Fragment,
         Imp::OwnedDecode,
@@ -112,6 +116,7 @@ impl Imp {
             Imp::Event => "sse-wire event",
             Imp::Block => "sse-wire block",
             Imp::Lending => "sse-wire lending",
+            Imp::LendingEvents => "sse-wire lending events",
             Imp::Reader => "sse-wire reader",
             Imp::Fragment => "sse-wire fragment",
             Imp::OwnedDecode => "sse-wire owned decode",
@@ -133,6 +138,7 @@ impl Imp {
             Imp::Event => "event",
             Imp::Block => "block",
             Imp::Lending => "lending",
+            Imp::LendingEvents => "lending_events",
             Imp::Reader => "reader",
             Imp::Fragment => "fragment",
             Imp::OwnedDecode => "owned_decode",
@@ -167,6 +173,7 @@ impl Imp {
             Imp::Event => event_tier(input, feed, sink),
             Imp::Block => block_tier(input, feed, sink),
             Imp::Lending => lending(input, feed, sink),
+            Imp::LendingEvents => lending_events(input, feed, sink),
             Imp::Reader => reader(input, feed, sink),
             Imp::Fragment => fragment_tier(input, feed, sink),
             Imp::OwnedDecode => owned_decode(input, feed, sink),
@@ -369,6 +376,26 @@ fn lending(input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
         decoder.push(piece);
         while let Some(item) = decoder.next_item() {
             on(item.expect("no limit is hit"));
+        }
+    }
+    n
+}
+
+/// The lending owned path, events only: every chunk pushed, every event taken.
+fn lending_events(input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
+    let mut n = 0;
+    let mut decoder = sse_wire::decode::LendingDecoder::new();
+    let chunks: &mut dyn Iterator<Item = &[u8]> = match feed {
+        Feed::Whole => &mut std::iter::once(input),
+        Feed::Chunks(_) => &mut feed.chunks(input),
+    };
+    for piece in chunks {
+        decoder.push(piece);
+        while let Some(event) = decoder.next_event() {
+            let event = event.expect("no limit is hit");
+            n += 1;
+            let id = Some(event.last_event_id().as_bytes()).filter(|id| !id.is_empty());
+            sink.event(Some(event.event_type().as_bytes()), event.data().as_bytes(), id);
         }
     }
     n
