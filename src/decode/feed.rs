@@ -12,6 +12,7 @@ use super::event::to_string;
 use super::line_end::find_line_end;
 use super::owned::Decoder;
 use super::scan::clamp_limit;
+use super::text::Utf8Prefix;
 use crate::{DecodeError, Event, Item, Status};
 
 /// What the one loop yields: events only ([`Events`], for `feed`) or every item ([`Items`]).
@@ -297,42 +298,6 @@ pub(super) struct FedChunk<'d, 'c> {
     decoder: &'d mut Decoder,
     chunk: &'c [u8],
     prefix: Utf8Prefix<'c>,
-}
-
-/// The valid UTF-8 prefix of a chunk's complete lines, checked once per chunk (when its first
-/// event is dispatched): an event's data is then a cheap slice of it, not validated alone.
-#[derive(Debug, Clone, Copy, Default)]
-pub(super) struct Utf8Prefix<'c> {
-    /// A prefix of the unconsumed chunk, once `checked`.
-    text: &'c str,
-    checked: bool,
-}
-
-impl<'c> Utf8Prefix<'c> {
-    /// `input[range]` (input: the unconsumed chunk) as a `String`, invalid UTF-8 replaced.
-    pub(super) fn string(&mut self, input: &'c [u8], range: Range<usize>) -> String {
-        if !self.checked {
-            self.checked = true;
-            // Through the last line end only: a character split across chunks is no error.
-            let lines = &input[..memchr::memrchr2(b'\n', b'\r', input).unwrap_or(0)];
-            self.text = match core::str::from_utf8(lines) {
-                Ok(text) => text,
-                Err(error) => core::str::from_utf8(&lines[..error.valid_up_to()]).unwrap_or(""),
-            };
-        }
-        match self.text.get(range.clone()) {
-            Some(text) => String::from(text),
-            None => to_string(&input[range]),
-        }
-    }
-
-    /// Drops `n` bytes (whole lines) from the front.
-    #[inline]
-    pub(super) fn advance(&mut self, n: usize) {
-        if self.checked {
-            self.text = self.text.get(n..).unwrap_or("");
-        }
-    }
 }
 
 impl<'d, 'c> FedChunk<'d, 'c> {

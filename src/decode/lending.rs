@@ -243,7 +243,7 @@ impl LendingDecoder {
     /// A [`DecodeError`] once per offending block (a limit); the next call goes on after it.
     #[inline]
     pub fn next_item(&mut self) -> Option<Result<Item<EventView<'_>, &str>, DecodeError>> {
-        match self.advance_with(true) {
+        match self.advance() {
             Ok(true) => Some(Ok(self.take())),
             Ok(false) => None,
             Err(error) => Some(Err(error)),

@@ -5,7 +5,8 @@ use core::ops::Range;
 
 use super::dispatch::{Interpreter, Quick, Step};
 use super::event::{into_string, to_string};
-use super::feed::{Items, Utf8Prefix, Yield};
+use super::feed::{Items, Yield};
+use super::text::Utf8Prefix;
 use crate::{DecodeError, Decoded, Event, Item, Limits, Status};
 
 /// The owned tier: turns a byte stream into the events an `EventSource` fires.

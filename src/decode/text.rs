@@ -1,8 +1,11 @@
-//! The lending decoder's text: the input decoded as UTF-8 once, as the spec orders it, and the
-//! `&str`s it lends, found by where their bytes lie in it.
+//! The owned tiers' text: the lending decoder's input decoded as UTF-8 once, as the spec
+//! orders it, and the `&str`s it lends, found by where their bytes lie in it; the owned
+//! decoder's chunks checked once ([`Utf8Prefix`]) so an event's data is a slice of them.
 
 use alloc::string::String;
 use core::ops::Range;
+
+use super::event::to_string;
 
 /// Where `part` (a subslice of `buf`) is in `buf`.
 pub(super) fn sub_range(buf: &[u8], part: &[u8]) -> Range<usize> {
@@ -50,5 +53,42 @@ fn utf8_len(lead: u8) -> usize {
         0xE0..=0xEF => 3,
         0xF0..=0xF4 => 4,
         _ => 1,
+    }
+}
+
+/// The valid UTF-8 prefix of a chunk's complete lines, checked once per chunk (when its first
+/// event is dispatched): an event's data is then a cheap slice of it, not validated alone.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Utf8Prefix<'c> {
+    /// A prefix of the unconsumed chunk, once `checked`.
+    text: &'c str,
+    checked: bool,
+}
+
+impl<'c> Utf8Prefix<'c> {
+    /// `input[range]` (input: the unconsumed chunk) as a `String`, invalid UTF-8 replaced.
+    #[inline]
+    pub(super) fn string(&mut self, input: &'c [u8], range: Range<usize>) -> String {
+        if !self.checked {
+            self.checked = true;
+            // Through the last line end only: a character split across chunks is no error.
+            let lines = &input[..memchr::memrchr2(b'\n', b'\r', input).unwrap_or(0)];
+            self.text = match core::str::from_utf8(lines) {
+                Ok(text) => text,
+                Err(error) => core::str::from_utf8(&lines[..error.valid_up_to()]).unwrap_or(""),
+            };
+        }
+        match self.text.get(range.clone()) {
+            Some(text) => String::from(text),
+            None => to_string(&input[range]),
+        }
+    }
+
+    /// Drops `n` bytes (whole lines) from the front.
+    #[inline]
+    pub(super) fn advance(&mut self, n: usize) {
+        if self.checked {
+            self.text = self.text.get(n..).unwrap_or("");
+        }
     }
 }
