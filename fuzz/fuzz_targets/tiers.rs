@@ -1,5 +1,6 @@
-//! Every tier (line, event, owned `decode`, owned `feed`, bytes) agrees with every other,
-//! without limits and under the limits the input chooses.
+//! Every tier (line, streaming line, event, block, owned `decode`, `feed` and `feed_items`,
+//! lending `next_item` and `next_event`, the reader, bytes) agrees with the reference decoder,
+//! without limits and under the limits the input chooses (`checks::check_tiers`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
