@@ -1,6 +1,6 @@
 //! [`Decoder::feed`] and [`Decoder::feed_items`]: chunks decoded where they lie, the partial
 //! line at a chunk's end kept in the decoder (after the data being built) and completed by the
-//! next chunk. One loop serves both, generic over what it yields ([`Yield`]): `feed` is the
+//! next chunk. One loop serves both, generic over what it yields ([`Yield`](super::report::Yield)): `feed` is the
 //! item loop with comments and retries not reported, compiled to the events-only loop it
 //! always was.
 
@@ -11,67 +11,26 @@ use super::dispatch::Step;
 use super::event::to_string;
 use super::line_end::find_line_end;
 use super::owned::Decoder;
+use super::report::{Events, Items, Yield};
 use super::scan::clamp_limit;
 use super::text::Utf8Prefix;
 use crate::{DecodeError, Event, Item, Status};
 
-/// What the one loop yields: events only ([`Events`], for `feed`) or every item ([`Items`]).
-pub(super) trait Yield {
-    type Out;
-    /// Whether comments and retries are reported (a constant: the events-only loop carries no
-    /// test for it).
-    const REPORT: bool;
-    fn event(event: Event) -> Self::Out;
-    /// `None`: not yielded (the loop goes on).
-    fn comment(text: &[u8]) -> Option<Self::Out>;
-    fn retry(ms: u64) -> Option<Self::Out>;
-    /// [`FedChunk::next_slow`] for this `Yield`: a plain function, so it is compiled here,
-    /// once, not in every crate that iterates.
+/// The loop's slow step for each [`Yield`]: a plain function, so it is compiled here, once,
+/// not in every crate that iterates.
+pub(super) trait SlowStep: Yield {
+    /// [`FedChunk::next_slow`] for this `Yield`.
     fn next_slow(items: &mut FedChunk<'_, '_>) -> Option<Result<Self::Out, DecodeError>>;
 }
 
-/// [`Decoder::feed`]'s events.
-pub(super) struct Events;
-
-impl Yield for Events {
-    type Out = Event;
-    const REPORT: bool = false;
-    #[inline(always)]
-    fn event(event: Event) -> Event {
-        event
-    }
-    #[inline(always)]
-    fn comment(_: &[u8]) -> Option<Event> {
-        None
-    }
-    #[inline(always)]
-    fn retry(_: u64) -> Option<Event> {
-        None
-    }
+impl SlowStep for Events {
     fn next_slow(items: &mut FedChunk<'_, '_>) -> Option<Result<Event, DecodeError>> {
         items.next_slow::<Self>()
     }
 }
 
-/// [`Decoder::feed_items`]' items: comments as owned text (the owned tier's events own theirs).
-pub(super) struct Items;
-
-impl Yield for Items {
-    type Out = Item<Event, String>;
-    const REPORT: bool = true;
-    #[inline(always)]
-    fn event(event: Event) -> Self::Out {
-        Item::Event(event)
-    }
-    #[inline(always)]
-    fn comment(text: &[u8]) -> Option<Self::Out> {
-        Some(Item::Comment(to_string(text)))
-    }
-    #[inline(always)]
-    fn retry(ms: u64) -> Option<Self::Out> {
-        Some(Item::Retry(ms))
-    }
-    fn next_slow(items: &mut FedChunk<'_, '_>) -> Option<Result<Self::Out, DecodeError>> {
+impl SlowStep for Items {
+    fn next_slow(items: &mut FedChunk<'_, '_>) -> Option<Result<Item<Event, String>, DecodeError>> {
         items.next_slow::<Self>()
     }
 }
@@ -311,7 +270,7 @@ impl<'d, 'c> FedChunk<'d, 'c> {
 
     /// The next item `Y` yields.
     #[inline]
-    fn next<Y: Yield>(&mut self) -> Option<Result<Y::Out, DecodeError>> {
+    fn next<Y: SlowStep>(&mut self) -> Option<Result<Y::Out, DecodeError>> {
         let decoder = &mut *self.decoder;
         if !decoder.has_tail() {
             if let Some(next) = decoder.stream_data(self.chunk) {

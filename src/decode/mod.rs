@@ -67,6 +67,8 @@ mod owned;
 #[cfg(feature = "std")]
 mod read;
 #[cfg(feature = "alloc")]
+mod report;
+#[cfg(feature = "alloc")]
 mod streamed;
 #[cfg(feature = "alloc")]
 mod text;

@@ -5,7 +5,7 @@ use core::ops::Range;
 
 use super::dispatch::{Interpreter, Quick, Step};
 use super::event::{into_string, to_string};
-use super::feed::{Items, Yield};
+use super::report::{Items, Yield};
 use super::text::Utf8Prefix;
 use crate::{DecodeError, Decoded, Event, Item, Limits, Status};
 
