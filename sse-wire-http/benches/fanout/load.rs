@@ -6,7 +6,12 @@
 //! checks that it got each message exactly once (none lost, none doubled). The same client
 //! for every server; one hyper connection per subscriber, events decoded by `sse_wire`.
 //!
-//! usage: fanout_load --addr 127.0.0.1:PORT --pid SERVER_PID --subscribers N --messages M [--posters P]
+//! With `--rate R` the messages are offered at R per second in all (message `i` is sent at
+//! `i / R` seconds, or when its poster's last answer came if that is later): the latency then
+//! measured is one message's fan-out at a load both servers can sustain, not the queue a burst
+//! builds behind a server that answers before it delivers.
+//!
+//! usage: fanout_load --addr 127.0.0.1:PORT --pid SERVER_PID --subscribers N --messages M [--posters P] [--rate R]
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -72,6 +77,8 @@ struct Args {
     subscribers: usize,
     messages: usize,
     posters: usize,
+    /// Messages per second offered, in all (`None`: each poster posts back to back).
+    rate: Option<f64>,
 }
 
 fn args() -> Args {
@@ -81,6 +88,7 @@ fn args() -> Args {
         subscribers: 100,
         messages: 200,
         posters: 8,
+        rate: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -91,6 +99,7 @@ fn args() -> Args {
             "--subscribers" => args.subscribers = value().parse().expect("--subscribers"),
             "--messages" => args.messages = value().parse().expect("--messages"),
             "--posters" => args.posters = value().parse().expect("--posters"),
+            "--rate" => args.rate = Some(value().parse().expect("--rate")).filter(|r| *r > 0.0),
             "--bench" => {}
             other => panic!("unknown argument {other}"),
         }
@@ -169,8 +178,13 @@ async fn subscribe(
     got
 }
 
-/// One poster: posts the messages numbered `numbers`, each after the answer to the last.
-async fn post(addr: SocketAddr, numbers: impl Iterator<Item = usize>) {
+/// One poster: posts the messages numbered `numbers`, each after the answer to the last (and,
+/// with a `pace`, not before its slot: `start + number * interval`).
+async fn post(
+    addr: SocketAddr,
+    numbers: impl Iterator<Item = usize>,
+    pace: Option<(tokio::time::Instant, Duration)>,
+) {
     let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
     let _ = tcp.set_nodelay(true);
     let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(tcp))
@@ -178,6 +192,9 @@ async fn post(addr: SocketAddr, numbers: impl Iterator<Item = usize>) {
         .unwrap();
     tokio::spawn(connection);
     for number in numbers {
+        if let Some((start, interval)) = pace {
+            tokio::time::sleep_until(start + interval * number as u32).await;
+        }
         let request = hyper::Request::post("/chat")
             .header("host", addr.to_string())
             .header("content-type", "text/plain")
@@ -194,7 +211,7 @@ async fn post(addr: SocketAddr, numbers: impl Iterator<Item = usize>) {
 /// of their own: on the subscribers' runtime each answer would wait its turn behind the
 /// thousands of subscriber tasks that the last message woke, and the load client, not the
 /// server, would set the pace.
-async fn post_all(addr: SocketAddr, messages: usize, posters: usize) {
+async fn post_all(addr: SocketAddr, messages: usize, posters: usize, rate: Option<f64>) {
     let posters = posters.clamp(1, messages.max(1));
     let posting = tokio::task::spawn_blocking(move || {
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -202,9 +219,15 @@ async fn post_all(addr: SocketAddr, messages: usize, posters: usize) {
             .build()
             .unwrap();
         runtime.block_on(async {
+            let pace = rate.map(|rate| {
+                (
+                    tokio::time::Instant::now(),
+                    Duration::from_secs_f64(1.0 / rate),
+                )
+            });
             let mut all = tokio::task::JoinSet::new();
             for first in 0..posters {
-                all.spawn(post(addr, (first..messages).step_by(posters)));
+                all.spawn(post(addr, (first..messages).step_by(posters), pace));
             }
             while let Some(done) = all.join_next().await {
                 done.expect("poster");
@@ -241,7 +264,7 @@ fn main() {
         let (server_pid, ours) = (args.pid.to_string(), "self");
         let (server_before, load_before) = (usage(&server_pid), usage(ours));
         let start = Instant::now();
-        post_all(args.addr, args.messages, args.posters).await;
+        post_all(args.addr, args.messages, args.posters, args.rate).await;
         let mut latencies = Vec::with_capacity(args.subscribers * args.messages);
         let (mut doubled, mut foreign) = (0, 0);
         let collected = tokio::time::timeout(Duration::from_secs(300), async {
@@ -265,11 +288,12 @@ fn main() {
         latencies.sort_unstable();
         let pct = |p: f64| latencies.get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1))).copied().unwrap_or(0) as f64 / 1000.0;
         println!(
-            "subscribers={} messages={} posters={} delivered={}/{} doubled={} foreign={} deliveries_per_s={:.0} p50_ms={:.1} p99_ms={:.1} max_ms={:.1} rss_per_idle_subscriber_kib={:.1} rss_idle_mib={:.1} \
+            "subscribers={} messages={} posters={} rate={} delivered={}/{} doubled={} foreign={} deliveries_per_s={:.0} p50_ms={:.1} p99_ms={:.1} max_ms={:.1} rss_per_idle_subscriber_kib={:.1} rss_idle_mib={:.1} \
              server_cpu_s={:.2} load_cpu_s={:.2} delivery_s={:.2} server_writes_per_delivery={:.3}",
             args.subscribers,
             args.messages,
             args.posters,
+            args.rate.map_or_else(|| "burst".to_string(), |r| format!("{r}/s")),
             latencies.len(),
             expected,
             doubled,

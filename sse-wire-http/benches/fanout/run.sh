@@ -4,11 +4,14 @@
 # client (load.rs), at 100 / 1,000 / 5,000 subscribers: deliveries per second, delivery
 # latency percentiles under a burst of M messages from P posters at once (POSTERS, default 8),
 # RSS per idle subscriber, and the CPU and write calls each side spent on the deliveries.
-# A script, not a test. usage: [POSTERS=P] sse-wire-http/benches/fanout/run.sh [MESSAGES] [N...]
+# RATE=R offers the messages at R per second in all instead (open loop: the latency of one
+# message's fan-out at a load both servers sustain).
+# A script, not a test. usage: [POSTERS=P] [RATE=R] sse-wire-http/benches/fanout/run.sh [MESSAGES] [N...]
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 messages="${1:-200}"; shift || true
 posters="${POSTERS:-8}"
+rate=(); [ -n "${RATE:-}" ] && rate=(--rate "$RATE")
 sizes=("${@:-100 1000 5000}")
 ulimit -n 20000 2>/dev/null || true
 here=sse-wire-http/benches/fanout
@@ -24,7 +27,7 @@ run() { # name port N command...: a fresh server process per run, so RSS starts 
   local pid=$server_pid
   for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null && break; sleep 0.1; done
   printf '%-8s ' "$name"
-  "$load" --addr "127.0.0.1:$port" --pid "$pid" --subscribers "$n" --messages "$messages" --posters "$posters"
+  "$load" --addr "127.0.0.1:$port" --pid "$pid" --subscribers "$n" --messages "$messages" --posters "$posters" "${rate[@]}"
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 for n in ${sizes[@]}; do
