@@ -305,6 +305,36 @@ impl<'a> RawEvent<'a> {
         }
         Ok(needed - free.len())
     }
+
+    /// Appends the data, lines joined with LF, to `out` (grown once, to fit: no buffer to size
+    /// first, as [`RawEvent::copy_data_to`] needs); returns its length.
+    ///
+    /// ```
+    /// use sse_wire::decode::EventDecoder;
+    /// use sse_wire::Status;
+    ///
+    /// let mut decoder = EventDecoder::new();
+    /// let Status::Complete(event) = decoder.decode(b"data: a\ndata: b\n\n")?.status else {
+    ///     panic!("complete")
+    /// };
+    /// let mut data = Vec::new();
+    /// assert_eq!(event.append_data_to(&mut data), 3);
+    /// assert_eq!(data, b"a\nb");
+    /// # Ok::<(), sse_wire::DecodeError>(())
+    /// ```
+    #[cfg(feature = "alloc")]
+    pub fn append_data_to(&self, out: &mut alloc::vec::Vec<u8>) -> usize {
+        let start = out.len();
+        // Grown then written in place: a push per line (a capacity check and a copy call
+        // each) cost more than the fill.
+        out.resize(start + self.data_len(), 0);
+        let written = out
+            .get_mut(start..)
+            .and_then(|free| self.copy_data_to(free).ok())
+            .unwrap_or(0);
+        out.truncate(start + written);
+        written
+    }
 }
 
 /// The value of the next data line in `lines` (complete lines), which it then starts after.

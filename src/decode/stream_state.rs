@@ -344,6 +344,13 @@ impl<'a> Block<'a> {
         self.raw.copy_data_to(out)
     }
 
+    /// Appends the data, lines joined with LF, to `out`; returns its length (see
+    /// [`RawEvent::append_data_to`]).
+    #[cfg(feature = "alloc")]
+    pub fn append_data_to(&self, out: &mut alloc::vec::Vec<u8>) -> usize {
+        self.raw.append_data_to(out)
+    }
+
     /// The comments' texts (without the colon and one leading space), in order.
     pub fn comments(&self) -> Comments<'a> {
         self.raw.comments()

@@ -646,6 +646,13 @@ pub fn events(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> 
                 let lines: Vec<&[u8]> = block.data_lines().collect();
                 assert_eq!(lines.len(), block.data_line_count());
                 assert_eq!(lines.join(&b'\n'), joined);
+                // Appended after what the buffer holds, which it keeps.
+                let mut appended = b"kept".to_vec();
+                assert_eq!(block.append_data_to(&mut appended), block.data_len());
+                assert_eq!(
+                    (&appended[..4], &appended[4..]),
+                    (&b"kept"[..], &joined[..])
+                );
                 assert_eq!(block.data_single().is_some(), block.data_line_count() == 1);
                 if let Some(single) = block.data_single() {
                     assert_eq!(single, &joined[..]);
@@ -713,6 +720,9 @@ pub fn blocks(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> 
                 if let Some(single) = block.data_single() {
                     assert_eq!(single, &joined[..n]);
                 }
+                let mut appended = Vec::new();
+                assert_eq!(block.append_data_to(&mut appended), n);
+                assert_eq!(appended, &joined[..n]);
                 summary.events.push(Observed::Event {
                     event_type: lossy(block.event_type()),
                     data: lossy(&joined[..n]),
