@@ -460,3 +460,51 @@ fn feed_taking_one_event_per_call_at_every_split_loses_nothing() {
         }
     }
 }
+
+/// The lending decoder keeps the last event ID where it lies in its buffer and moves or copies
+/// it when the buffer drops the bytes before it: pushed to while the ID's own block is still
+/// being lent (the buffer compacts, moving that block to its front), and after.
+#[cfg(feature = "alloc")]
+#[test]
+fn lending_keeps_the_last_event_id_while_its_buffer_compacts() {
+    use sse_wire::decode::LendingDecoder;
+    use sse_wire::Item;
+
+    let mut decoder = LendingDecoder::new();
+    let first = format!("id: first\ndata: {}\n\n", "a".repeat(200));
+    decoder.push(first.as_bytes());
+    decoder.push(b": note\nid: second\ndata: 1\n\n");
+    match decoder.next_item() {
+        Some(Ok(Item::Event(event))) => assert_eq!(event.last_event_id(), "first"),
+        other => panic!("{other:?}"),
+    }
+    match decoder.next_item() {
+        Some(Ok(Item::Comment(text))) => assert_eq!(text, "note"),
+        other => panic!("{other:?}"),
+    }
+    // The second block's event is still to be lent; the first block's bytes are dropped now.
+    decoder.push(b"data: 2");
+    assert_eq!(decoder.last_event_id(), "second");
+    match decoder.next_item() {
+        Some(Ok(Item::Event(event))) => {
+            assert_eq!((event.data(), event.last_event_id()), ("1", "second"))
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(decoder.next_item().is_none());
+    // The ID's block is dropped from the buffer too: the ID is copied out first.
+    decoder.push(format!("\n\n{}", "x".repeat(100)).as_bytes());
+    match decoder.next_event() {
+        Some(Ok(event)) => assert_eq!((event.data(), event.last_event_id()), ("2", "second")),
+        other => panic!("{other:?}"),
+    }
+    decoder.push(b"\n\n");
+    decoder.finish();
+    assert_eq!(decoder.last_event_id(), "second");
+    decoder.set_last_event_id("mine");
+    decoder.push(b"data: 3\n\n");
+    match decoder.next_event() {
+        Some(Ok(event)) => assert_eq!(event.last_event_id(), "mine"),
+        other => panic!("{other:?}"),
+    }
+}

@@ -23,9 +23,10 @@ use crate::{DecodeError, Decoded, Item, Limits, Status};
 /// block must fit [`Limits::max_event_len`]; the limits count that text, which is what the
 /// decoder holds: an invalid sequence of 1 to 3 bytes counts as U+FFFD's 3), read with the
 /// stream state of
-/// [`BlockDecoder`](super::BlockDecoder) (the last event ID in a reused `String`, bounded by
-/// [`Limits::max_id_len`]). Every `&str` lent is a slice of the text (joined multi-line data:
-/// of a reused `String`), never validated again.
+/// [`BlockDecoder`](super::BlockDecoder) (the last event ID, bounded by
+/// [`Limits::max_id_len`], is lent from where it lies in the text, and copied into a reused
+/// `String` only when the text drops those bytes). Every `&str` lent is a slice of the text
+/// (joined multi-line data: of a reused `String`), never validated again.
 ///
 /// ```
 /// use sse_wire::decode::LendingDecoder;
@@ -68,6 +69,9 @@ pub struct LendingDecoder {
     pending: Pending,
     /// Reused for joined data.
     data: String,
+    /// Where the last event ID is in `text` while its block's bytes are still there (the ID is
+    /// then not copied); `None`: it is `state.id`. Copied there before `text` drops the bytes.
+    id_in_text: Option<(usize, usize)>,
 }
 
 impl IdStore for String {
@@ -108,12 +112,27 @@ impl LendingDecoder {
             current: None,
             pending: Pending::Nothing,
             data: String::new(),
+            id_in_text: None,
         }
     }
 
     /// The last event ID (`""` if none): send it as `Last-Event-ID` when reconnecting.
+    #[inline]
     pub fn last_event_id(&self) -> &str {
-        &self.state.id
+        match self.id_in_text {
+            Some((start, end)) => self.text.get(start..end).unwrap_or_default(),
+            None => &self.state.id,
+        }
+    }
+
+    /// Copies the last event ID out of `text` (which is about to drop or move its bytes).
+    fn keep_id(&mut self) {
+        if let Some((start, end)) = self.id_in_text.take() {
+            self.state.id.clear();
+            self.state
+                .id
+                .push_str(self.text.get(start..end).unwrap_or_default());
+        }
     }
 
     /// Bytes the scanner searched (the linearity tests count them).
@@ -130,6 +149,7 @@ impl LendingDecoder {
 
     /// Sets the last event ID, e.g. one persisted from an earlier session.
     pub fn set_last_event_id(&mut self, id: &str) {
+        self.id_in_text = None;
         self.state.id.set(id.as_bytes());
     }
 
@@ -185,6 +205,7 @@ impl LendingDecoder {
     /// [`LendingDecoder::next_item`] after this call. Call `next_item` until `None` first:
     /// items not yet taken are dropped.
     pub fn finish(&mut self) {
+        self.keep_id();
         self.current = None;
         self.pending = Pending::Nothing;
         let rest = self.text.as_bytes().get(self.start..).unwrap_or_default();
@@ -323,11 +344,12 @@ impl LendingDecoder {
             let Status::Complete(block) = decoded.status else {
                 return Ok(false);
             };
-            // The ID is a slice of the text: stored without validating it again.
-            let text = &self.text;
-            self.state.apply_with(&block, |id, bytes| {
-                id.clear();
-                id.push_str(str_at(text, bytes));
+            // The ID is a slice of the text: where it is, not a copy (`keep_id` copies it when
+            // the text is about to lose it).
+            let (text, id_in_text) = (&self.text, &mut self.id_in_text);
+            self.state.apply_with(&block, |_, bytes| {
+                let range = sub_range(text.as_bytes(), bytes);
+                *id_in_text = Some((range.start, range.end));
             })?;
             let walk = (items && block.has_comments_or_retry()).then_some(0);
             let fires = block.fires();
@@ -381,7 +403,7 @@ impl LendingDecoder {
             return EventView {
                 event_type: "message",
                 data: "",
-                last_event_id: &self.state.id,
+                last_event_id: self.last_event_id(),
             };
         };
         let text = &self.text;
@@ -409,7 +431,7 @@ impl LendingDecoder {
         EventView {
             event_type,
             data,
-            last_event_id: &self.state.id,
+            last_event_id: self.last_event_id(),
         }
     }
 
@@ -420,6 +442,13 @@ impl LendingDecoder {
         let keep = self.current.map_or(self.start, |current| current.start);
         if keep == 0 || keep < self.text.len() - keep {
             return;
+        }
+        match &mut self.id_in_text {
+            Some((start, end)) if *start >= keep => {
+                *start -= keep;
+                *end -= keep;
+            }
+            _ => self.keep_id(),
         }
         // At a line's start: a character boundary.
         self.text.drain(..keep.min(self.text.len()));
