@@ -5,7 +5,7 @@
 use alloc::{string::String, vec::Vec};
 
 use super::block::EventDecoder;
-use super::lent::{next_pending, Current, EventView, Pending};
+use super::lent::{next_pending, Current, EventView, Pending, TextId};
 use super::raw_event::RawEvent;
 use super::rules;
 use super::stream_state::{IdStore, StreamState};
@@ -51,7 +51,7 @@ use crate::{DecodeError, Decoded, Item, Limits, Status};
 #[derive(Debug, Clone)]
 pub struct LendingDecoder {
     events: EventDecoder,
-    state: StreamState<String>,
+    state: StreamState<TextId>,
     /// The input decoded as UTF-8; `text[start..]` is not consumed yet.
     text: String,
     /// The first bytes of a character the last push ended inside.
@@ -69,21 +69,6 @@ pub struct LendingDecoder {
     pending: Pending,
     /// Reused for joined data.
     data: String,
-    /// Where the last event ID is in `text` while its block's bytes are still there (the ID is
-    /// then not copied); `None`: it is `state.id`. Copied there before `text` drops the bytes.
-    id_in_text: Option<(usize, usize)>,
-}
-
-impl IdStore for String {
-    #[inline]
-    fn set(&mut self, id: &[u8]) {
-        self.clear();
-        // The lending decoder's input is text already; a caller's ID too.
-        let mut carry = [0; 4];
-        if push_utf8(self, id, &mut carry) != 0 {
-            self.push(char::REPLACEMENT_CHARACTER);
-        }
-    }
 }
 
 impl LendingDecoder {
@@ -97,7 +82,7 @@ impl LendingDecoder {
         LendingDecoder {
             events: EventDecoder::with_limits(limits),
             state: StreamState {
-                id: String::new(),
+                id: TextId::new(),
                 max_id_len: limits.max_id_len(),
                 reconnection_time: None,
             },
@@ -112,27 +97,13 @@ impl LendingDecoder {
             current: None,
             pending: Pending::Nothing,
             data: String::new(),
-            id_in_text: None,
         }
     }
 
     /// The last event ID (`""` if none): send it as `Last-Event-ID` when reconnecting.
     #[inline]
     pub fn last_event_id(&self) -> &str {
-        match self.id_in_text {
-            Some((start, end)) => self.text.get(start..end).unwrap_or_default(),
-            None => &self.state.id,
-        }
-    }
-
-    /// Copies the last event ID out of `text` (which is about to drop or move its bytes).
-    fn keep_id(&mut self) {
-        if let Some((start, end)) = self.id_in_text.take() {
-            self.state.id.clear();
-            self.state
-                .id
-                .push_str(self.text.get(start..end).unwrap_or_default());
-        }
+        self.state.id.get(&self.text)
     }
 
     /// Bytes the scanner searched (the linearity tests count them).
@@ -149,7 +120,6 @@ impl LendingDecoder {
 
     /// Sets the last event ID, e.g. one persisted from an earlier session.
     pub fn set_last_event_id(&mut self, id: &str) {
-        self.id_in_text = None;
         self.state.id.set(id.as_bytes());
     }
 
@@ -205,7 +175,7 @@ impl LendingDecoder {
     /// [`LendingDecoder::next_item`] after this call. Call `next_item` until `None` first:
     /// items not yet taken are dropped.
     pub fn finish(&mut self) {
-        self.keep_id();
+        self.state.id.copy_out(&self.text);
         self.current = None;
         self.pending = Pending::Nothing;
         let rest = self.text.as_bytes().get(self.start..).unwrap_or_default();
@@ -344,12 +314,10 @@ impl LendingDecoder {
             let Status::Complete(block) = decoded.status else {
                 return Ok(false);
             };
-            // The ID is a slice of the text: where it is, not a copy (`keep_id` copies it when
-            // the text is about to lose it).
-            let (text, id_in_text) = (&self.text, &mut self.id_in_text);
-            self.state.apply_with(&block, |_, bytes| {
-                let range = sub_range(text.as_bytes(), bytes);
-                *id_in_text = Some((range.start, range.end));
+            // The ID is a slice of the text: where it is, not a copy.
+            let text = &self.text;
+            self.state.apply_with(&block, |id, bytes| {
+                id.point_at(sub_range(text.as_bytes(), bytes))
             })?;
             let walk = (items && block.has_comments_or_retry()).then_some(0);
             let fires = block.fires();
@@ -443,13 +411,7 @@ impl LendingDecoder {
         if keep == 0 || keep < self.text.len() - keep {
             return;
         }
-        match &mut self.id_in_text {
-            Some((start, end)) if *start >= keep => {
-                *start -= keep;
-                *end -= keep;
-            }
-            _ => self.keep_id(),
-        }
+        self.state.id.text_drops(&self.text, keep);
         // At a line's start: a character boundary.
         self.text.drain(..keep.min(self.text.len()));
         self.start -= keep;

@@ -1,11 +1,15 @@
-//! What the lending decoder lends, and where it finds it: the event view, and the walk over
-//! a held block's lines that finds its comments and `retry` values in line order.
+//! What the lending decoder lends, and where it finds it: the event view, the last event ID
+//! (in place in the decoder's text while it can be), and the walk over a held block's lines
+//! that finds its comments and `retry` values in line order.
 
 use alloc::string::String;
+use core::ops::Range;
 
 use super::field::Line;
 use super::line_end::find_line_end;
 use super::raw_event::BlockInfo;
+use super::stream_state::IdStore;
+use super::text::push_utf8;
 use crate::Event;
 
 /// An event as the [`LendingDecoder`](super::LendingDecoder) lends it: type, data and last event ID as `&str`s
@@ -38,6 +42,73 @@ impl<'a> EventView<'a> {
     #[allow(clippy::wrong_self_convention)]
     pub fn to_owned(&self) -> Event {
         Event::new(self.event_type, String::from(self.data), self.last_event_id)
+    }
+}
+
+/// The lending decoder's last event ID: where it lies in the decoder's text while the text
+/// holds it (a block's `id` is not copied), else a copy of its own, made only when the text
+/// drops those bytes or for an ID the caller sets.
+#[derive(Debug, Clone)]
+pub(super) struct TextId {
+    copy: String,
+    /// `text[start..end]` is the ID; `None`: `copy` is.
+    at: Option<(usize, usize)>,
+}
+
+impl TextId {
+    pub(super) const fn new() -> Self {
+        TextId {
+            copy: String::new(),
+            at: None,
+        }
+    }
+
+    /// The ID is now `text[range]` (a block's `id` value).
+    #[inline]
+    pub(super) fn point_at(&mut self, range: Range<usize>) {
+        self.at = Some((range.start, range.end));
+    }
+
+    /// The ID, given the decoder's text.
+    #[inline]
+    pub(super) fn get<'a>(&'a self, text: &'a str) -> &'a str {
+        match self.at {
+            Some((start, end)) => text.get(start..end).unwrap_or_default(),
+            None => &self.copy,
+        }
+    }
+
+    /// `text` is about to drop its first `n` bytes: an ID after them moves with the rest, one
+    /// among them is copied out first.
+    pub(super) fn text_drops(&mut self, text: &str, n: usize) {
+        match &mut self.at {
+            Some((start, end)) if *start >= n => {
+                *start -= n;
+                *end -= n;
+            }
+            _ => self.copy_out(text),
+        }
+    }
+
+    /// `text` is about to be dropped or replaced: the ID is copied out of it.
+    pub(super) fn copy_out(&mut self, text: &str) {
+        if let Some((start, end)) = self.at.take() {
+            self.copy.clear();
+            self.copy.push_str(text.get(start..end).unwrap_or_default());
+        }
+    }
+}
+
+impl IdStore for TextId {
+    /// A caller's ID (or one persisted): copied, invalid UTF-8 replaced.
+    #[inline]
+    fn set(&mut self, id: &[u8]) {
+        self.at = None;
+        self.copy.clear();
+        let mut carry = [0; 4];
+        if push_utf8(&mut self.copy, id, &mut carry) != 0 {
+            self.copy.push(char::REPLACEMENT_CHARACTER);
+        }
     }
 }
 
