@@ -508,3 +508,53 @@ fn lending_keeps_the_last_event_id_while_its_buffer_compacts() {
         other => panic!("{other:?}"),
     }
 }
+
+/// `Line::parse` (every tier's line step) against the reference decoder's reading of the
+/// spec, on every line of up to 5 bytes over the known names' letters, colon, space, NUL and
+/// a digit, and on each known name (and each prefix of one) with every suffix of up to 3 of
+/// those bytes: the same kind of line, the same value, borrowing the same bytes.
+#[cfg(feature = "alloc")]
+#[test]
+fn line_parse_reads_every_short_line_as_the_reference_does() {
+    use reference::Field;
+    use sse_wire::decode::Line;
+
+    let alphabet = b"deitr: \x001";
+    let mut lines: Vec<Vec<u8>> = vec![Vec::new()];
+    let mut frontier = lines.clone();
+    for _ in 0..5 {
+        frontier = frontier
+            .iter()
+            .flat_map(|line| alphabet.iter().map(move |&b| [&line[..], &[b]].concat()))
+            .collect();
+        lines.extend(frontier.iter().cloned());
+    }
+    let suffixes =
+        lines[..1 + alphabet.len() + alphabet.len().pow(2) + alphabet.len().pow(3)].to_vec();
+    for name in ["data", "event", "id", "retry", "dat", "ev", "i", "retr"] {
+        lines.extend(
+            suffixes
+                .iter()
+                .map(|suffix| [name.as_bytes(), suffix].concat()),
+        );
+    }
+    lines.push(b"retry: 99999999999999999999".to_vec());
+    lines.push(b"data:   spaced".to_vec());
+    for line in lines.iter().filter(|line| !line.is_empty()) {
+        let text = std::str::from_utf8(line).expect("an ASCII alphabet");
+        let ours = Line::parse(line);
+        let same = |a: &[u8], b: &str| a == b.as_bytes() && a.as_ptr() == b.as_ptr();
+        let agrees = match (ours, reference::field(text)) {
+            (Line::Comment(a), Field::Comment(b))
+            | (Line::Data(a), Field::Data(b))
+            | (Line::Event(a), Field::Event(b))
+            | (Line::Id(a), Field::Id(b)) => same(a, b),
+            (Line::Retry(a), Field::Retry(b)) => a == b,
+            (Line::Ignored { name, value }, Field::Ignored { name: n, value: v }) => {
+                same(name, n) && same(value, v)
+            }
+            _ => false,
+        };
+        assert!(agrees, "{:?}: {ours:?}", line.escape_ascii().to_string());
+    }
+}

@@ -96,44 +96,68 @@ pub fn decode_from(last_event_id: &str, stream: &[u8]) -> Outcome {
             event_type.clear();
             continue;
         }
-        if let Some(comment) = line.strip_prefix(':') {
-            let comment = comment.strip_prefix(' ').unwrap_or(comment);
-            outcome
+        match field(&line) {
+            Field::Comment(comment) => outcome
                 .observed
-                .push(Observed::Comment(comment.to_string()));
-            continue;
-        }
-        let (name, value) = match line.find(':') {
-            Some(colon) => {
-                let value = &line[colon + 1..];
-                (&line[..colon], value.strip_prefix(' ').unwrap_or(value))
-            }
-            None => (line.as_str(), ""),
-        };
-        match name {
-            "event" => event_type = value.to_string(),
-            "data" => {
+                .push(Observed::Comment(comment.to_string())),
+            Field::Event(value) => event_type = value.to_string(),
+            Field::Data(value) => {
                 data.push_str(value);
                 data.push('\n');
             }
-            "id" => {
-                if !value.contains('\0') {
-                    last_event_id_buffer = value.to_string();
-                }
-            }
-            "retry" => {
-                if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-                    // Values too large for u64 are ignored, as browsers do.
-                    if let Ok(ms) = value.parse::<u64>() {
-                        outcome.observed.push(Observed::Retry(ms));
-                    }
-                }
-            }
-            _ => {}
+            Field::Id(value) => last_event_id_buffer = value.to_string(),
+            Field::Retry(ms) => outcome.observed.push(Observed::Retry(ms)),
+            Field::Ignored { .. } => {}
         }
     }
     // End of stream: any pending data is discarded.
     outcome
+}
+
+/// What one non-empty line is, by the spec's steps ("process the field").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field<'a> {
+    /// A line starting with a colon: the text after it, without one leading space.
+    Comment(&'a str),
+    Data(&'a str),
+    Event(&'a str),
+    /// An `id` value without NUL (one with NUL is ignored).
+    Id(&'a str),
+    /// A `retry` value of ASCII digits only that fits `u64`.
+    Retry(u64),
+    /// Anything else, which the spec ignores.
+    Ignored {
+        name: &'a str,
+        value: &'a str,
+    },
+}
+
+/// The spec's steps for one non-empty line: the field name is everything before the first
+/// colon (the whole line if none), the value what follows it without one leading space; an
+/// empty name is a comment.
+pub fn field(line: &str) -> Field<'_> {
+    let (name, value) = match line.find(':') {
+        Some(colon) => {
+            let value = &line[colon + 1..];
+            (&line[..colon], value.strip_prefix(' ').unwrap_or(value))
+        }
+        // The empty value at the line's end (a slice of it, like every value).
+        None => (line, &line[line.len()..]),
+    };
+    match name {
+        "" => Field::Comment(value),
+        "event" => Field::Event(value),
+        "data" => Field::Data(value),
+        "id" if !value.contains('\0') => Field::Id(value),
+        // Values too large for u64 are ignored, as browsers do.
+        "retry" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
+            match value.parse::<u64>() {
+                Ok(ms) => Field::Retry(ms),
+                Err(_) => Field::Ignored { name, value },
+            }
+        }
+        _ => Field::Ignored { name, value },
+    }
 }
 
 /// The stream's complete lines, as the spec reads them: "streams must be decoded using the
