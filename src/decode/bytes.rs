@@ -5,6 +5,7 @@ use alloc::vec::Vec;
 use bytes::{Buf, Bytes, BytesMut};
 
 use super::dispatch::{Interpreter, Step};
+use super::utf8::is_utf8;
 use crate::{DecodeError, Event, Item, Limits};
 
 /// The data of the event being built. Two variants (no data is an empty `One`) make it
@@ -248,79 +249,7 @@ fn utf8_vec(data: Vec<u8>) -> Bytes {
     }
 }
 
-/// Whether `bytes` is UTF-8. Most event data is ASCII (JSON): checked 64, then 16 bytes at
-/// a time, several times cheaper than std's validator on short values, which takes over from
-/// the first block holding a non-ASCII byte (an ASCII byte ends any character before it).
-fn is_utf8(bytes: &[u8]) -> bool {
-    const HIGH: u128 = u128::from_ne_bytes([0x80; 16]);
-    let word = |bytes: &[u8]| u128::from_ne_bytes(bytes.try_into().unwrap_or([0x80; 16]));
-    let mut at = 0;
-    let mut blocks = bytes.chunks_exact(64);
-    for block in &mut blocks {
-        let any = block
-            .chunks_exact(16)
-            .fold(0, |any, sixteen| any | word(sixteen));
-        if any & HIGH != 0 {
-            return core::str::from_utf8(&bytes[at..]).is_ok();
-        }
-        at += 64;
-    }
-    let mut words = blocks.remainder().chunks_exact(16);
-    for sixteen in &mut words {
-        if word(sixteen) & HIGH != 0 {
-            return core::str::from_utf8(&bytes[at..]).is_ok();
-        }
-        at += 16;
-    }
-    let ascii = if at == bytes.len() {
-        true
-    } else if bytes.len() >= 16 {
-        // The last 16 bytes: overlaps checked ones, instead of a loop over the rest.
-        word(&bytes[bytes.len() - 16..]) & HIGH == 0
-    } else {
-        words.remainder().iter().fold(0, |all, &byte| all | byte) < 0x80
-    };
-    ascii || core::str::from_utf8(&bytes[at..]).is_ok()
-}
-
 #[cold]
 fn lossy(data: &[u8]) -> Bytes {
     Bytes::from(alloc::string::String::from_utf8_lossy(data).into_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_utf8;
-
-    #[test]
-    fn is_utf8_agrees_with_std_wherever_a_sequence_sits() {
-        let sequences: [&[u8]; 12] = [
-            "é".as_bytes(),
-            "€".as_bytes(),
-            "😀".as_bytes(),
-            b"\x80",             // a lone continuation byte
-            b"\xC3",             // truncated
-            b"\xE2\x82",         // truncated
-            b"\xF0\x9F\x98",     // truncated
-            b"\xC0\xAF",         // overlong
-            b"\xED\xA0\x80",     // a surrogate
-            b"\xF4\x90\x80\x80", // above U+10FFFF
-            b"\xFF",
-            b"\xC3\x28", // a lead byte before ASCII
-        ];
-        for len in 0..70 {
-            for sequence in sequences {
-                for at in 0..=len {
-                    let mut bytes = alloc::vec![b'a'; len];
-                    bytes.splice(at..at, sequence.iter().copied());
-                    assert_eq!(
-                        is_utf8(&bytes),
-                        core::str::from_utf8(&bytes).is_ok(),
-                        "{sequence:x?} at {at} of {}",
-                        bytes.len()
-                    );
-                }
-            }
-        }
-    }
 }

@@ -3,7 +3,7 @@
 //! Most lines are short (under 128 bytes), where `memchr2`'s dispatch, set-up and loop exit
 //! cost more than the search itself, so the first 128 bytes are searched here and only longer
 //! lines go on with `memchr2`. On x86-64 each 16 bytes take one vector load, two compares and
-//! a mask whose lowest bit is the answer (the crate's only `unsafe`: SSE2 intrinsics, whose
+//! a mask whose lowest bit is the answer (a fenced `unsafe`: SSE2 intrinsics, whose
 //! stable safe forms need a newer Rust than the MSRV). Elsewhere a portable search, which the
 //! tests check on every target, tests 64 bytes with branch-free compares and finds the byte a
 //! word at a time.

@@ -72,6 +72,8 @@ mod report;
 mod streamed;
 #[cfg(feature = "alloc")]
 mod text;
+#[cfg(feature = "alloc")]
+mod utf8;
 
 #[cfg(feature = "bytes")]
 mod bytes;

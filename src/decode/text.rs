@@ -6,6 +6,7 @@ use alloc::string::String;
 use core::ops::Range;
 
 use super::event::to_string;
+use super::utf8::{from_utf8, split_ascii};
 
 /// Where `part` (a subslice of `buf`) is in `buf`.
 pub(super) fn sub_range(buf: &[u8], part: &[u8]) -> Range<usize> {
@@ -25,6 +26,8 @@ pub(super) fn str_at<'a>(text: &'a str, part: &[u8]) -> &'a str {
 /// `String::from_utf8_lossy`); a character `bytes` ends inside is left out and copied to
 /// `carry`. Returns how many bytes were carried.
 pub(super) fn push_utf8(text: &mut String, bytes: &[u8], carry: &mut [u8; 4]) -> u8 {
+    let (ascii, bytes) = split_ascii(bytes);
+    text.push_str(ascii);
     if let Ok(valid) = core::str::from_utf8(bytes) {
         text.push_str(valid);
         return 0;
@@ -73,9 +76,9 @@ impl<'c> Utf8Prefix<'c> {
             self.checked = true;
             // Through the last line end only: a character split across chunks is no error.
             let lines = &input[..memchr::memrchr2(b'\n', b'\r', input).unwrap_or(0)];
-            self.text = match core::str::from_utf8(lines) {
+            self.text = match from_utf8(lines) {
                 Ok(text) => text,
-                Err(error) => core::str::from_utf8(&lines[..error.valid_up_to()]).unwrap_or(""),
+                Err(error) => from_utf8(&lines[..error.valid_up_to()]).unwrap_or(""),
             };
         }
         match self.text.get(range.clone()) {
