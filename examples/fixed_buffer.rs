@@ -1,6 +1,7 @@
 //! Decodes a `text/event-stream` from stdin through one fixed 64-byte buffer, the way firmware
-//! with a few KiB of RAM would: `FragmentDecoder` hands each `data` value out in pieces as they
-//! arrive, so events of any size pass; the event type and ID live in small fixed arrays.
+//! with a few KiB of RAM would: `LineDecoder::decode_fragment` hands each `data` value out in
+//! pieces as they arrive, so events of any size pass; the event type and ID live in small fixed
+//! arrays.
 //! Nothing is allocated per event, whatever the stream.
 //!
 //! ```text
@@ -11,7 +12,7 @@
 
 use std::io::{self, Read, Write};
 
-use sse_wire::decode::{Fragment, FragmentDecoder, Line};
+use sse_wire::decode::{Fragment, Line, LineDecoder};
 use sse_wire::{DecodeError, Limits, Status};
 
 /// The whole read buffer.
@@ -68,7 +69,7 @@ impl Event {
 }
 
 fn main() -> io::Result<()> {
-    let mut decoder = FragmentDecoder::with_limits(LIMITS);
+    let mut decoder = LineDecoder::with_limits(LIMITS);
     let mut buffer = [0u8; BUFFER];
     let mut held = 0;
     let mut stdin = io::stdin().lock();
@@ -92,7 +93,7 @@ fn main() -> io::Result<()> {
         held += n;
         let mut start = 0;
         loop {
-            let decoded = match decoder.decode(&buffer[start..held]) {
+            let decoded = match decoder.decode_fragment(&buffer[start..held]) {
                 Ok(decoded) => decoded,
                 Err(DecodeError::LineTooLong { limit }) => {
                     eprintln!("fixed_buffer: skipped a line longer than {limit} bytes");

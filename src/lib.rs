@@ -40,8 +40,8 @@
 //!   [`sse-wire-http`](https://docs.rs/sse-wire-http) (tokio; reqwest, hyper, axum), built on
 //!   [`client::Client`] and [`server`]; or drive those sans-IO pieces yourself.
 //! - **Embed** without an allocator in a fixed buffer: [`BlockDecoder`] (blocks as an
-//!   `EventSource` reports them), [`decode::FragmentDecoder`] (data of any size through a
-//!   small buffer), [`Limits::for_buffer`], [`Encode::encode_to_slice`].
+//!   `EventSource` reports them), [`decode::LineDecoder::decode_fragment`] (data of any
+//!   size through a small buffer), [`Limits::for_buffer`], [`Encode::encode_to_slice`].
 //!
 //! ## Decoder tiers
 //!
@@ -49,9 +49,9 @@
 //! them the bytes you have not consumed yet; they say how many they used and whether they
 //! produced something. See [`decode`] for the table of tiers:
 //!
-//! - [`decode::LineDecoder`]: classified [`decode::Line`]s, borrowed, no allocation (`no_std`).
-//! - [`decode::FragmentDecoder`]: the same, with `data` values streamed in
-//!   [`decode::Fragment`]s as they arrive, so no line has to fit your buffer (`no_std`).
+//! - [`decode::LineDecoder`]: classified [`decode::Line`]s, borrowed, no allocation (`no_std`);
+//!   or with `data` values streamed in [`decode::Fragment`]s as they arrive, so no line has to
+//!   fit your buffer (`decode_fragment`).
 //! - [`decode::EventDecoder`]: whole blocks as [`decode::RawEvent`]s, borrowed, no
 //!   allocation (`no_std`).
 //! - [`BlockDecoder`]: the same with the stream state an `EventSource` keeps (type
@@ -135,9 +135,10 @@ pub use decode::{Decoder, Event};
 // 0.1's root paths, kept compiling (hidden) so code written against 0.1 builds; use the module
 // paths. They go in 0.3.
 #[doc(hidden)]
-pub use decode::{
-    Comments, DataLines, EventDecoder, Fragment, FragmentDecoder, Line, LineDecoder, RawEvent,
-};
+#[allow(deprecated)]
+pub use decode::FragmentDecoder;
+#[doc(hidden)]
+pub use decode::{Comments, DataLines, EventDecoder, Fragment, Line, LineDecoder, RawEvent};
 #[doc(hidden)]
 #[allow(deprecated)]
 pub use encode::{encode_to_slice, encoded_len};

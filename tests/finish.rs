@@ -2,7 +2,8 @@
 //! next byte is a stream start again (its BOM stripped).
 
 use sse_wire::decode::BlockDecoder;
-use sse_wire::{EventDecoder, Fragment, FragmentDecoder, Line, LineDecoder, Status};
+use sse_wire::decode::{EventDecoder, Fragment, Line, LineDecoder};
+use sse_wire::Status;
 
 const NEXT: &[u8] = b"\xEF\xBB\xBFdata: b\n\n";
 
@@ -21,14 +22,14 @@ fn line_tier_finish_starts_a_new_stream() {
 
 #[test]
 fn streaming_line_tier_finish_ends_a_streamed_data_line() {
-    let mut decoder = FragmentDecoder::new();
-    let decoded = decoder.decode(b"data: a").unwrap();
+    let mut decoder = LineDecoder::new();
+    let decoded = decoder.decode_fragment(b"data: a").unwrap();
     assert!(matches!(
         decoded.status,
         Status::Complete(Fragment::Data { end: false, .. })
     ));
     decoder.finish();
-    let decoded = decoder.decode(NEXT).unwrap();
+    let decoded = decoder.decode_fragment(NEXT).unwrap();
     assert_eq!(
         decoded.status,
         Status::Complete(Fragment::Data {

@@ -4,9 +4,7 @@
 
 use proptest::prelude::*;
 use sse_wire::decode::{BlockBuffer, BlockDecoder};
-use sse_wire::{
-    DecodeError, Decoded, EventDecoder, Fragment, FragmentDecoder, Limits, LineDecoder, Status,
-};
+use sse_wire::{DecodeError, Decoded, EventDecoder, Fragment, Limits, LineDecoder, Status};
 
 /// What a tier reported, as comparable text.
 type Log = Vec<String>;
@@ -92,12 +90,12 @@ fn lines(limits: Limits) -> impl FnMut(&[u8], &mut Log) -> Result<Decoded<()>, D
 }
 
 fn fragments(limits: Limits) -> impl FnMut(&[u8], &mut Log) -> Result<Decoded<()>, DecodeError> {
-    let mut decoder = FragmentDecoder::with_limits(limits);
+    let mut decoder = LineDecoder::with_limits(limits);
     // Data pieces split wherever the reads do: joined, so only the lines are compared.
     let mut data = Vec::new();
     move |input, log| {
         Ok(logged(
-            decoder.decode(input)?,
+            decoder.decode_fragment(input)?,
             log,
             |fragment| match fragment {
                 Fragment::Data { piece, end } => {

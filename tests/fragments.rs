@@ -1,4 +1,4 @@
-//! The streaming line tier (`FragmentDecoder`): data lines of any length pass through a buffer
+//! The line tier's streamed-data mode (`LineDecoder::decode_fragment`): data lines of any length pass through a buffer
 //! of a few bytes, in pieces, and decode exactly as the reference decodes them; other lines
 //! keep the line limit. (Its agreement with the reference at every chunking of the WPT and
 //! edge-case streams is in `common::matrix`, with the other tiers.)
@@ -8,7 +8,8 @@ mod common;
 use common::reference;
 use common::tiers::{self, chunks};
 use proptest::prelude::*;
-use sse_wire::{DecodeError, Fragment, FragmentDecoder, Limits, Status};
+use sse_wire::decode::{Fragment, Line, LineDecoder};
+use sse_wire::{DecodeError, Limits, Status};
 
 const LINE: usize = 8;
 
@@ -65,8 +66,8 @@ fn other_lines_keep_the_line_limit() {
 fn a_data_line_over_the_limit_right_after_the_bom_streams_too() {
     // The BOM keeps the scanner busy on the first call: the line is first seen as too long.
     let stream = b"\xEF\xBB\xBFdata: 0123456789abcdef\n\n";
-    let mut decoder = FragmentDecoder::with_limits(limits());
-    let decoded = decoder.decode(stream).unwrap();
+    let mut decoder = LineDecoder::with_limits(limits());
+    let decoded = decoder.decode_fragment(stream).unwrap();
     assert_eq!(
         decoded.status,
         Status::Complete(Fragment::Data {
@@ -79,11 +80,11 @@ fn a_data_line_over_the_limit_right_after_the_bom_streams_too() {
 
 #[test]
 fn a_partial_data_line_is_consumed_as_it_arrives() {
-    let mut decoder = FragmentDecoder::new();
+    let mut decoder = LineDecoder::new();
     // Five bytes cannot tell `data:` from `data:` + space: nothing is consumed yet.
-    let decoded = decoder.decode(b"data:").unwrap();
+    let decoded = decoder.decode_fragment(b"data:").unwrap();
     assert_eq!((decoded.consumed, decoded.status), (0, Status::Partial));
-    let decoded = decoder.decode(b"data: ab").unwrap();
+    let decoded = decoder.decode_fragment(b"data: ab").unwrap();
     assert_eq!(decoded.consumed, 8);
     assert_eq!(
         decoded.status,
@@ -93,9 +94,9 @@ fn a_partial_data_line_is_consumed_as_it_arrives() {
         })
     );
     // Nothing new: nothing consumed, no empty piece.
-    let decoded = decoder.decode(b"").unwrap();
+    let decoded = decoder.decode_fragment(b"").unwrap();
     assert_eq!((decoded.consumed, decoded.status), (0, Status::Partial));
-    let decoded = decoder.decode(b"c\r").unwrap();
+    let decoded = decoder.decode_fragment(b"c\r").unwrap();
     assert_eq!(decoded.consumed, 2);
     assert_eq!(
         decoded.status,
@@ -105,23 +106,23 @@ fn a_partial_data_line_is_consumed_as_it_arrives() {
         })
     );
     // The LF of the split CRLF belongs to that line end: next is the blank line.
-    let decoded = decoder.decode(b"\n\n").unwrap();
+    let decoded = decoder.decode_fragment(b"\n\n").unwrap();
     assert_eq!(decoded.consumed, 2);
     assert_eq!(
         decoded.status,
-        Status::Complete(Fragment::Line(sse_wire::Line::Blank))
+        Status::Complete(Fragment::Line(Line::Blank))
     );
 }
 
 #[test]
 fn an_over_long_line_error_consumes_nothing_and_the_next_call_skips_it() {
     let stream = b"retry: 1234567890\ndata: x\n\n";
-    let mut decoder = FragmentDecoder::with_limits(limits());
+    let mut decoder = LineDecoder::with_limits(limits());
     assert!(matches!(
-        decoder.decode(stream),
+        decoder.decode_fragment(stream),
         Err(DecodeError::LineTooLong { limit: LINE })
     ));
-    let decoded = decoder.decode(stream).unwrap();
+    let decoded = decoder.decode_fragment(stream).unwrap();
     assert_eq!(
         decoded.status,
         Status::Complete(Fragment::Data {
@@ -167,4 +168,45 @@ proptest! {
         let chunk = chunks(&stream, &cuts).iter().map(|c| c.len()).max().unwrap_or(0);
         prop_assert!(limited.max_buffer <= chunk + LINE + 3, "{} > {chunk} + {LINE} + 3", limited.max_buffer);
     }
+}
+
+#[test]
+fn a_line_limit_under_five_streams_data_lines_at_any_chunking() {
+    // `data:x` cannot be told from another line in four bytes: the limit acts as 5, so the
+    // data line streams whether it arrives whole or a byte at a time.
+    let stream = b"data:xyz\n\n";
+    for cuts in [vec![], every(stream.len(), 1)] {
+        let run = tiers::fragments("", stream, &cuts, Limits::new().with_max_line_len(2));
+        assert_eq!(run.errors, 0, "cuts {cuts:?}");
+        assert_eq!(run.outcome, reference::decode(stream), "cuts {cuts:?}");
+    }
+}
+
+/// 0.1's `FragmentDecoder` keeps compiling and decodes as `decode_fragment` does.
+#[test]
+#[allow(deprecated)]
+fn the_deprecated_fragment_decoder_decodes_as_decode_fragment() {
+    let stream = big_stream();
+    let mut old = sse_wire::decode::FragmentDecoder::with_limits(limits());
+    let mut new = LineDecoder::with_limits(limits());
+    let (mut old_at, mut new_at) = (0, 0);
+    let mut fragments = 0;
+    while old_at < stream.len() {
+        let (a, b) = (
+            old.decode(&stream[old_at..]),
+            new.decode_fragment(&stream[new_at..]),
+        );
+        assert_eq!(a, b);
+        let decoded = a.unwrap();
+        old_at += decoded.consumed;
+        new_at += decoded.consumed;
+        fragments += 1;
+        if decoded.status.is_partial() {
+            break;
+        }
+    }
+    assert!(
+        fragments > 5 && old_at == stream.len(),
+        "{fragments} {old_at}"
+    );
 }

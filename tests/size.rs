@@ -25,6 +25,5 @@ fn bytes_decoder_is_at_most_120_bytes() {
 #[test]
 fn borrowing_decoders_are_at_most_64_bytes() {
     assert!(size_of::<sse_wire::LineDecoder>() <= 64);
-    assert!(size_of::<sse_wire::FragmentDecoder>() <= 64);
     assert!(size_of::<sse_wire::EventDecoder>() <= 64);
 }

@@ -4,7 +4,8 @@
 
 use core::panic::PanicInfo;
 
-use sse_wire::{EventDecoder, Fragment, FragmentDecoder, LineDecoder, Status};
+use sse_wire::decode::{EventDecoder, Fragment, LineDecoder};
+use sse_wire::Status;
 
 // The C runtime provides the process entry, `memcpy` and `bcmp`; nothing of Rust's std.
 #[link(name = "c")]
@@ -41,9 +42,9 @@ pub extern "C" fn main(_argc: isize, _argv: *const *const u8) -> isize {
             count += event.copy_data_to(&mut joined).unwrap_or(0) as isize;
         }
     }
-    let mut fragments = FragmentDecoder::new();
+    let mut fragments = LineDecoder::new();
     let mut rest: &[u8] = input;
-    while let Ok(decoded) = fragments.decode(rest) {
+    while let Ok(decoded) = fragments.decode_fragment(rest) {
         rest = &rest[decoded.consumed..];
         match decoded.status {
             Status::Complete(Fragment::Data { piece, .. }) => count += piece.len() as isize,

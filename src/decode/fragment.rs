@@ -1,11 +1,12 @@
-//! The streaming line tier: `data` values in pieces as they arrive, so a data line longer
-//! than your buffer (or than all your RAM) never has to be held anywhere.
+//! The line tier's streamed-data mode: `data` values in pieces as they arrive, so a data line
+//! longer than your buffer (or than all your RAM) never has to be held anywhere.
 
 use super::field::{data_value_at, Line};
-use super::scan::{LineScanner, Scan};
+use super::line::LineDecoder;
+use super::scan::Scan;
 use crate::{DecodeError, Decoded, Limits, Status};
 
-/// What [`FragmentDecoder::decode`] yields.
+/// What [`LineDecoder::decode_fragment`] yields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Fragment<'a> {
@@ -22,100 +23,64 @@ pub enum Fragment<'a> {
     },
 }
 
-/// The streaming line tier: like [`LineDecoder`](crate::LineDecoder), but a `data` line is
-/// yielded in [`Fragment::Data`] pieces as its bytes arrive, each borrowed from your buffer and
-/// consumed at once. Your buffer only ever holds a partial line of another kind (or the first
-/// six bytes of a data line), so a few KiB of RAM can take events of any size.
-///
-/// Never allocates; `no_std`. [`Limits::max_line_len`] applies to the lines you hold (comments,
-/// `event`, `id`, ...); data lines stream, whatever their length. You do the spec's
-/// interpretation (data lines joined with LF, dispatch on [`Line::Blank`]) and decide where
-/// the data goes: a parser, a hash, a file, a bounded buffer of your own.
-///
-/// ```
-/// use sse_wire::decode::{Fragment, FragmentDecoder, Line};
-/// use sse_wire::Status;
-///
-/// let mut decoder = FragmentDecoder::new();
-/// let mut data = Vec::new();
-/// let mut events = Vec::new();
-/// // A data line split across three reads: each piece is consumed as soon as it is seen.
-/// for read in [&b"event: big\ndata: 0123"[..], b"4567", b"89\n\n"] {
-///     let mut input = read;
-///     loop {
-///         let decoded = decoder.decode(input)?;
-///         input = &input[decoded.consumed..];
-///         match decoded.status {
-///             Status::Complete(Fragment::Data { piece, .. }) => data.extend_from_slice(piece),
-///             Status::Complete(Fragment::Line(Line::Blank)) => events.push(std::mem::take(&mut data)),
-///             Status::Complete(_) => {}
-///             Status::Partial => break,
-///         }
-///     }
-///     assert!(input.is_empty(), "nothing to keep between reads here");
-/// }
-/// assert_eq!(events, [b"0123456789".to_vec()]);
-/// # Ok::<(), sse_wire::DecodeError>(())
-/// ```
-#[derive(Debug, Clone)]
-pub struct FragmentDecoder {
-    pub(super) scanner: LineScanner,
-    /// Bytes of the unconsumed input already skipped (an over-long line) when an error was
-    /// returned.
-    pos: usize,
-    /// A data line's value is being streamed: the input continues it.
-    in_data: bool,
-}
-
-/// The smallest line limit: a line is known to be a data line (and streams) once `data:` and
-/// one more byte are in hand, which a limit of 5 lets the scanner see.
+/// The smallest line limit [`LineDecoder::decode_fragment`] works with: a line is known to be a
+/// data line (and streams) once `data:` and one more byte are in hand, which a limit of 5 lets
+/// the scanner see whatever the chunking.
 const MIN_LINE_LIMIT: usize = 5;
 
-impl FragmentDecoder {
-    /// A decoder with the default [`Limits`].
-    pub const fn new() -> Self {
-        Self::with_limits(Limits::new())
-    }
-
-    /// A decoder with the given limits (only [`Limits::max_line_len`] applies at this tier,
-    /// and not to data lines; a line limit under 5 bytes acts as 5, so that `data:` and the
-    /// byte after it are seen before any line is too long, whatever the chunking).
-    pub const fn with_limits(limits: Limits) -> Self {
-        FragmentDecoder {
-            scanner: LineScanner::new(if limits.max_line_len() < MIN_LINE_LIMIT {
-                MIN_LINE_LIMIT
-            } else {
-                limits.max_line_len()
-            }),
-            pos: 0,
-            in_data: false,
-        }
-    }
-
-    /// The stream ended: a partial line is discarded and the next byte starts a new stream
-    /// (a BOM is stripped again). Drop your buffer's unconsumed bytes too.
-    pub fn finish(&mut self) {
-        self.scanner.reset();
-        self.pos = 0;
-        self.in_data = false;
-    }
-
-    /// Forgets the current stream: the next byte starts a new one (a BOM is stripped again).
-    #[deprecated(since = "0.1.1", note = "renamed `finish`, the name every tier uses")]
-    pub fn reset(&mut self) {
-        self.finish();
-    }
-
-    /// Decodes the next fragment from `input`, the bytes not consumed yet.
+/// The streamed-data mode of the line tier.
+impl LineDecoder {
+    /// Decodes the next fragment from `input`, the bytes not consumed yet: like
+    /// [`LineDecoder::decode`], but a `data` line is yielded in [`Fragment::Data`] pieces as
+    /// its bytes arrive, each borrowed from your buffer and consumed at once. Your buffer only
+    /// ever holds a partial line of another kind (or the first six bytes of a data line), so a
+    /// few KiB of RAM can take events of any size.
+    ///
+    /// [`Limits::max_line_len`] applies to the lines you hold (comments, `event`, `id`, ...);
+    /// data lines stream, whatever their length (a line limit under 5 acts as 5, so that
+    /// `data:` and the byte after it are seen before any line is too long). You do the spec's
+    /// interpretation (data lines joined with LF, dispatch on [`Line::Blank`]) and decide where
+    /// the data goes: a parser, a hash, a file, a bounded buffer of your own. Decode a stream
+    /// with this method or with [`LineDecoder::decode`], not both.
+    ///
+    /// ```
+    /// use sse_wire::decode::{Fragment, Line, LineDecoder};
+    /// use sse_wire::Status;
+    ///
+    /// let mut decoder = LineDecoder::new();
+    /// let mut data = Vec::new();
+    /// let mut events = Vec::new();
+    /// // A data line split across three reads: each piece is consumed as soon as it is seen.
+    /// for read in [&b"event: big\ndata: 0123"[..], b"4567", b"89\n\n"] {
+    ///     let mut input = read;
+    ///     loop {
+    ///         let decoded = decoder.decode_fragment(input)?;
+    ///         input = &input[decoded.consumed..];
+    ///         match decoded.status {
+    ///             Status::Complete(Fragment::Data { piece, .. }) => data.extend_from_slice(piece),
+    ///             Status::Complete(Fragment::Line(Line::Blank)) => events.push(std::mem::take(&mut data)),
+    ///             Status::Complete(_) => {}
+    ///             Status::Partial => break,
+    ///         }
+    ///     }
+    ///     assert!(input.is_empty(), "nothing to keep between reads here");
+    /// }
+    /// assert_eq!(events, [b"0123456789".to_vec()]);
+    /// # Ok::<(), sse_wire::DecodeError>(())
+    /// ```
     ///
     /// # Errors
     ///
     /// [`DecodeError::LineTooLong`] once per over-long line that is not a data line; nothing
     /// is consumed, and the next call (with the same input) skips the line.
-    pub fn decode<'a>(&mut self, input: &'a [u8]) -> Result<Decoded<Fragment<'a>>, DecodeError> {
+    pub fn decode_fragment<'a>(
+        &mut self,
+        input: &'a [u8],
+    ) -> Result<Decoded<Fragment<'a>>, DecodeError> {
         if self.in_data {
             return Ok(self.data_from(input, 0));
         }
+        self.scanner.raise_limit(MIN_LINE_LIMIT);
         // `min`: a caller that breaks the contract (a shorter input) gets nonsense, not a panic.
         let mut at = self.pos.min(input.len());
         if self.scanner.is_plain() {
@@ -184,7 +149,7 @@ impl FragmentDecoder {
         self.data_searched(input, from, from)
     }
 
-    /// [`FragmentDecoder::data_from`] where `input[from..searched]` is known to hold no line
+    /// [`LineDecoder::data_from`] where `input[from..searched]` is known to hold no line
     /// end.
     fn data_searched<'a>(
         &mut self,
@@ -225,8 +190,43 @@ impl FragmentDecoder {
     }
 }
 
-impl Default for FragmentDecoder {
-    fn default() -> Self {
-        Self::new()
+/// The streaming line tier of 0.1, now [`LineDecoder::decode_fragment`].
+#[deprecated(
+    since = "0.2.0",
+    note = "use `LineDecoder`: `decode_fragment` streams data lines as this type's `decode` did"
+)]
+#[doc(hidden)]
+#[derive(Debug, Clone, Default)]
+pub struct FragmentDecoder(LineDecoder);
+
+#[allow(deprecated)]
+impl FragmentDecoder {
+    /// A decoder with the default [`Limits`].
+    pub const fn new() -> Self {
+        Self::with_limits(Limits::new())
+    }
+
+    /// A decoder with the given limits.
+    pub const fn with_limits(limits: Limits) -> Self {
+        FragmentDecoder(LineDecoder::with_limits(limits))
+    }
+
+    /// [`LineDecoder::finish`].
+    pub fn finish(&mut self) {
+        self.0.finish();
+    }
+
+    /// [`LineDecoder::finish`].
+    pub fn reset(&mut self) {
+        self.0.finish();
+    }
+
+    /// [`LineDecoder::decode_fragment`].
+    ///
+    /// # Errors
+    ///
+    /// [`LineDecoder::decode_fragment`]'s.
+    pub fn decode<'a>(&mut self, input: &'a [u8]) -> Result<Decoded<Fragment<'a>>, DecodeError> {
+        self.0.decode_fragment(input)
     }
 }

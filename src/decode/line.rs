@@ -4,10 +4,12 @@ use super::field::Line;
 use super::scan::{LineScanner, Scan};
 use crate::{DecodeError, Decoded, Limits, Status};
 
-/// The line tier: yields each line of the stream, classified, borrowed from your buffer.
+/// The line tier: yields each line of the stream, classified, borrowed from your buffer
+/// ([`LineDecoder::decode`]), or streams `data` lines in pieces as they arrive, so that no
+/// line has to fit your buffer ([`LineDecoder::decode_fragment`]).
 ///
-/// Never allocates. Handles CR, LF and CRLF (also split across calls), strips a leading BOM
-/// and enforces [`Limits::max_line_len`].
+/// Never allocates; `no_std`. Handles CR, LF and CRLF (also split across calls), strips a
+/// leading BOM and enforces [`Limits::max_line_len`].
 ///
 /// ```
 /// use sse_wire::decode::{Line, LineDecoder};
@@ -29,10 +31,13 @@ use crate::{DecodeError, Decoded, Limits, Status};
 /// ```
 #[derive(Debug, Clone)]
 pub struct LineDecoder {
-    scanner: LineScanner,
+    pub(super) scanner: LineScanner,
     /// Bytes of the unconsumed input already skipped (an over-long line) when an error was
     /// returned.
-    pos: usize,
+    pub(super) pos: usize,
+    /// [`LineDecoder::decode_fragment`] is streaming a data line's value: the input continues
+    /// it.
+    pub(super) in_data: bool,
 }
 
 impl LineDecoder {
@@ -46,6 +51,7 @@ impl LineDecoder {
         LineDecoder {
             scanner: LineScanner::new(limits.max_line_len()),
             pos: 0,
+            in_data: false,
         }
     }
 
@@ -87,6 +93,7 @@ impl LineDecoder {
     pub fn finish(&mut self) {
         self.scanner.reset();
         self.pos = 0;
+        self.in_data = false;
     }
 
     /// Forgets the current stream: the next byte starts a new one (a BOM is stripped again).

@@ -56,14 +56,14 @@ fn event_tier_scans_each_byte_once_when_fed_byte_by_byte() {
 #[test]
 fn streaming_tier_scans_each_byte_once_and_holds_at_most_six_when_fed_byte_by_byte() {
     let stream = long_stream();
-    let mut decoder = super::FragmentDecoder::new();
+    let mut decoder = super::LineDecoder::new();
     let mut buffer = alloc::vec::Vec::new();
     let (mut value, mut blank) = (0, 0);
     for &byte in &stream {
         buffer.push(byte);
         assert!(buffer.len() <= 6, "held {}", buffer.len());
         loop {
-            let decoded = decoder.decode(&buffer).unwrap();
+            let decoded = decoder.decode_fragment(&buffer).unwrap();
             let done = match decoded.status {
                 Status::Complete(super::Fragment::Data { piece, .. }) => {
                     value += piece.len();
@@ -93,9 +93,8 @@ fn streaming_tier_takes_over_an_over_long_data_line_without_searching_it_again()
     let mut stream = b"\xEF\xBB\xBFdata: ".to_vec();
     stream.resize(stream.len() + 100, b'x');
     stream.extend_from_slice(b"\n\n");
-    let mut decoder =
-        super::FragmentDecoder::with_limits(super::Limits::new().with_max_line_len(8));
-    let decoded = decoder.decode(&stream).unwrap();
+    let mut decoder = super::LineDecoder::with_limits(super::Limits::new().with_max_line_len(8));
+    let decoded = decoder.decode_fragment(&stream).unwrap();
     assert_eq!(
         decoded.status,
         Status::Complete(super::Fragment::Data {

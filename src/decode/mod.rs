@@ -2,8 +2,7 @@
 //!
 //! | tier | type | allocates | yields |
 //! |------|------|-----------|--------|
-//! | line | [`LineDecoder`] | never | classified [`Line`]s borrowed from your buffer |
-//! | streaming line | [`FragmentDecoder`] | never | lines, with `data` values in pieces as they arrive: no line needs to fit your buffer |
+//! | line | [`LineDecoder`] | never | classified [`Line`]s borrowed from your buffer; or, through [`LineDecoder::decode_fragment`], lines with `data` values in [`Fragment`]s as they arrive: no line needs to fit your buffer |
 //! | event | [`EventDecoder`] | never | whole blocks as [`RawEvent`]s borrowed from your buffer |
 //! | block | [`BlockDecoder`] | never | the same as [`Block`]s with the stream state an `EventSource` keeps: type (`message` default), last event ID (inline, bounded), reconnection time; [`BlockBuffer`] holds its own fixed buffer |
 //! | lending (`alloc`) | [`LendingDecoder`] | nothing per event once warm | every item (events as [`EventView`]s of `&str`, comments, retries) lent from its own buffers through one `next_item` loop (events alone: `next_event`, comments never lent); [`EventReader`] (`std`) over any `std::io::Read` |
@@ -82,7 +81,9 @@ pub use crate::error::BufferTooSmall;
 pub use block::EventDecoder;
 pub use block_buffer::BlockBuffer;
 pub use field::Line;
-pub use fragment::{Fragment, FragmentDecoder};
+pub use fragment::Fragment;
+#[allow(deprecated)]
+pub use fragment::FragmentDecoder;
 pub use limits::Limits;
 pub use line::LineDecoder;
 pub use raw_event::{Comments, DataLines, RawEvent};

@@ -95,6 +95,12 @@ impl LineScanner {
         }
     }
 
+    /// Raises the line limit to at least `min`.
+    #[inline]
+    pub(crate) fn raise_limit(&mut self, min: usize) {
+        self.max_line_len = self.max_line_len.max(clamp_limit(min));
+    }
+
     /// How many bytes the line-end searches looked at (see [`SearchCount`]).
     #[cfg(test)]
     pub(crate) fn scanned(&self) -> usize {

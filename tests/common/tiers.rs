@@ -8,9 +8,7 @@
 //! ever held, so the limit tests can bound it.
 
 use super::reference::{Observed, Outcome};
-use sse_wire::{
-    DecodeError, EventDecoder, Fragment, FragmentDecoder, Limits, Line, LineDecoder, Status,
-};
+use sse_wire::{DecodeError, EventDecoder, Fragment, Limits, Line, LineDecoder, Status};
 
 /// The pieces of `stream` cut at `cuts` (ascending offsets).
 pub fn chunks<'a>(stream: &'a [u8], cuts: &[usize]) -> Vec<&'a [u8]> {
@@ -570,7 +568,7 @@ pub fn lines(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> R
 /// The streaming line tier, over a caller buffer: data pieces are joined test-side into the
 /// value of their line. Line errors are counted and skipped, as for the line tier.
 pub fn fragments(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) -> Run {
-    let mut decoder = FragmentDecoder::with_limits(limits);
+    let mut decoder = LineDecoder::with_limits(limits);
     let mut interpreter = LineInterpreter {
         last_event_id: start_id.as_bytes().to_vec(),
         ..LineInterpreter::default()
@@ -578,7 +576,7 @@ pub fn fragments(start_id: &str, stream: &[u8], cuts: &[usize], limits: Limits) 
     let mut run = Run::default();
     let mut value: Vec<u8> = Vec::new();
     through_buffer(stream, cuts, &mut run, "streaming line", |input| {
-        let decoded = decoder.decode(input)?;
+        let decoded = decoder.decode_fragment(input)?;
         match decoded.status {
             Status::Complete(Fragment::Data { piece, end }) => {
                 assert!(end || !piece.is_empty(), "an empty piece before the end");

@@ -8,7 +8,8 @@ use std::hint::black_box;
 use std::num::NonZeroUsize;
 
 use futures::StreamExt;
-use sse_wire::{Decoder, EventDecoder, Fragment, FragmentDecoder, Item, Line, Status};
+use sse_wire::decode::{EventDecoder, Fragment, Line, LineDecoder};
+use sse_wire::{Decoder, Item, Status};
 
 pub mod floor;
 #[path = "../../common/inputs.rs"]
@@ -52,7 +53,7 @@ impl Feed {
 pub enum Imp {
     /// sse-wire `EventDecoder`, borrowed `RawEvent`s out of a caller buffer.
     Event,
-    /// sse-wire `FragmentDecoder`: lines out of a caller buffer, data streamed in pieces to
+    /// sse-wire `LineDecoder::decode_fragment`: lines out of a caller buffer, data streamed in pieces to
     /// the consumer (never joined, never held), the interpretation done by the consumer.
     Fragment,
     /// sse-wire `decode::BlockDecoder`: the event tier's blocks with the stream state kept by
@@ -428,7 +429,7 @@ fn reader(input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
 /// passes data on in pieces as they arrive, decoding each chunk where it lies.
 fn fragment_tier(input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
     let mut n = 0;
-    let mut decoder = FragmentDecoder::new();
+    let mut decoder = LineDecoder::new();
     let mut event_type: Vec<u8> = Vec::new();
     let mut id: Option<Vec<u8>> = None;
     let mut data_lines = 0usize;
@@ -473,7 +474,9 @@ fn fragment_tier(input: &[u8], feed: Feed, sink: &mut impl Sink) -> usize {
         let src: &[u8] = if held { &buf } else { piece };
         let mut start = 0;
         loop {
-            let decoded = decoder.decode(&src[start..]).expect("no limit is hit");
+            let decoded = decoder
+                .decode_fragment(&src[start..])
+                .expect("no limit is hit");
             start += decoded.consumed;
             match decoded.status {
                 Status::Complete(fragment) => on(fragment),

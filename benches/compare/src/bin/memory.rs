@@ -103,7 +103,7 @@ impl Incremental for EventTier {
 }
 
 struct FragmentTier {
-    decoder: sse_wire::FragmentDecoder,
+    decoder: sse_wire::decode::LineDecoder,
     buf: Vec<u8>,
     data_lines: usize,
 }
@@ -118,7 +118,7 @@ impl Incremental for FragmentTier {
     }
 
     fn push(&mut self, chunk: &'static [u8]) -> usize {
-        use sse_wire::{Fragment, Line};
+        use sse_wire::decode::{Fragment, Line};
         let mut n = 0;
         // Decoded in place; only the unconsumed rest is kept (see the compare harness).
         let held = !self.buf.is_empty();
@@ -128,7 +128,7 @@ impl Incremental for FragmentTier {
         let mut start = 0;
         loop {
             let src: &[u8] = if held { &self.buf } else { chunk };
-            let decoded = self.decoder.decode(&src[start..]).unwrap();
+            let decoded = self.decoder.decode_fragment(&src[start..]).unwrap();
             start += decoded.consumed;
             match decoded.status {
                 Status::Complete(Fragment::Data { piece, end }) => {
@@ -311,7 +311,7 @@ fn driver(i: usize) -> Box<dyn Incremental> {
             buf: Vec::with_capacity(8192),
         }),
         1 => Box::new(FragmentTier {
-            decoder: sse_wire::FragmentDecoder::new(),
+            decoder: sse_wire::decode::LineDecoder::new(),
             buf: Vec::with_capacity(8192),
             data_lines: 0,
         }),
@@ -411,11 +411,10 @@ fn main() {
     println!("\n## size_of\n");
     println!("| type | bytes |");
     println!("|---|---|");
-    let sizes: [(&str, usize); 10] = [
-        ("sse_wire::LineDecoder", size_of::<sse_wire::LineDecoder>()),
+    let sizes: [(&str, usize); 9] = [
         (
-            "sse_wire::FragmentDecoder",
-            size_of::<sse_wire::FragmentDecoder>(),
+            "sse_wire::decode::LineDecoder",
+            size_of::<sse_wire::decode::LineDecoder>(),
         ),
         ("sse_wire::EventDecoder", size_of::<EventDecoder>()),
         ("sse_wire::Decoder", size_of::<Decoder>()),
