@@ -2,7 +2,7 @@
 //! longer than your buffer (or than all your RAM) never has to be held anywhere.
 
 use super::field::{data_value_at, Line};
-use super::line::LineDecoder;
+use super::line::{LineDecoder, IN_DATA, LINES};
 use super::scan::Scan;
 use crate::{DecodeError, Decoded, Limits, Status};
 
@@ -77,10 +77,14 @@ impl LineDecoder {
         &mut self,
         input: &'a [u8],
     ) -> Result<Decoded<Fragment<'a>>, DecodeError> {
-        if self.in_data {
-            return Ok(self.data_from(input, 0));
+        if self.mode != LINES {
+            if self.mode == IN_DATA {
+                return Ok(self.data_from(input, 0));
+            }
+            // Once per stream, not per call.
+            self.scanner.raise_limit(MIN_LINE_LIMIT);
+            self.mode = LINES;
         }
-        self.scanner.raise_limit(MIN_LINE_LIMIT);
         // `min`: a caller that breaks the contract (a shorter input) gets nonsense, not a panic.
         let mut at = self.pos.min(input.len());
         if self.scanner.is_plain() {
@@ -99,7 +103,7 @@ impl LineDecoder {
                         // the scanner stopped.
                         let searched = at + self.scanner.take_over_line();
                         self.pos = 0;
-                        self.in_data = true;
+                        self.mode = IN_DATA;
                         return Ok(self.data_searched(input, line + value, searched));
                     }
                     self.pos = at;
@@ -125,7 +129,7 @@ impl LineDecoder {
                         // The scanner searched the line's bytes: they are consumed now.
                         Some(value) => {
                             self.scanner.searched(0);
-                            self.in_data = true;
+                            self.mode = IN_DATA;
                             self.piece(input, line + value)
                         }
                         None => Decoded {
@@ -140,7 +144,7 @@ impl LineDecoder {
 
     /// Streams the data line whose value starts at `input[value..]`.
     fn stream_data<'a>(&mut self, input: &'a [u8], value: usize) -> Decoded<Fragment<'a>> {
-        self.in_data = true;
+        self.mode = IN_DATA;
         self.data_from(input, value)
     }
 
@@ -166,7 +170,7 @@ impl LineDecoder {
         };
         let end = search + len;
         let next = self.scanner.after_line_end(input, end);
-        self.in_data = false;
+        self.mode = LINES;
         Decoded {
             consumed: next,
             status: Status::Complete(Fragment::Data {

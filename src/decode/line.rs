@@ -4,6 +4,13 @@ use super::field::Line;
 use super::scan::{LineScanner, Scan};
 use crate::{DecodeError, Decoded, Limits, Status};
 
+/// [`LineDecoder::decode_fragment`] was not called since the stream started.
+pub(super) const FRESH: u8 = 0;
+/// [`LineDecoder::decode_fragment`] is between lines or in one held whole.
+pub(super) const LINES: u8 = 1;
+/// [`LineDecoder::decode_fragment`] is streaming a data line's value: the input continues it.
+pub(super) const IN_DATA: u8 = 2;
+
 /// The line tier: yields each line of the stream, classified, borrowed from your buffer
 /// ([`LineDecoder::decode`]), or streams `data` lines in pieces as they arrive, so that no
 /// line has to fit your buffer ([`LineDecoder::decode_fragment`]).
@@ -35,9 +42,8 @@ pub struct LineDecoder {
     /// Bytes of the unconsumed input already skipped (an over-long line) when an error was
     /// returned.
     pub(super) pos: usize,
-    /// [`LineDecoder::decode_fragment`] is streaming a data line's value: the input continues
-    /// it.
-    pub(super) in_data: bool,
+    /// Where [`LineDecoder::decode_fragment`] is: [`FRESH`], [`LINES`] or [`IN_DATA`].
+    pub(super) mode: u8,
 }
 
 impl LineDecoder {
@@ -51,7 +57,7 @@ impl LineDecoder {
         LineDecoder {
             scanner: LineScanner::new(limits.max_line_len()),
             pos: 0,
-            in_data: false,
+            mode: FRESH,
         }
     }
 
@@ -93,7 +99,7 @@ impl LineDecoder {
     pub fn finish(&mut self) {
         self.scanner.reset();
         self.pos = 0;
-        self.in_data = false;
+        self.mode = FRESH;
     }
 
     /// Forgets the current stream: the next byte starts a new one (a BOM is stripped again).

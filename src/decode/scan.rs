@@ -259,7 +259,7 @@ impl LineScanner {
     ///
     /// On `Err` (a line over the limit) nothing is consumed: the caller calls again with the
     /// same input, and the scanner skips the line ([`Scan::Skipped`] once it ends).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn next_line(&mut self, input: &[u8]) -> Result<Scan, DecodeError> {
         let max = self.max_line_len as usize;
         // The common case, small enough to inline into every tier's loop: past the BOM, no CR
