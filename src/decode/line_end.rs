@@ -54,8 +54,8 @@ mod sse2 {
     /// Bit `i` set if `chunk[i]` is a CR or LF.
     #[inline(always)]
     pub(super) fn line_end_bits(chunk: &[u8; 16]) -> u32 {
-        // The intrinsics need SSE2, which this module's `cfg` requires at compile time.
-        // SAFETY: SSE2 is enabled; the unaligned load reads `chunk`'s 16 bytes, no more.
+        // SAFETY: the intrinsics need SSE2, which this module's `cfg` requires at compile
+        // time; the unaligned load reads `chunk`'s 16 bytes, no more.
         unsafe {
             let bytes = _mm_loadu_si128(chunk.as_ptr().cast());
             let lf = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b'\n' as i8));

@@ -12,8 +12,8 @@ use core::str::Utf8Error;
 #[inline]
 pub(crate) fn split_ascii(bytes: &[u8]) -> (&str, &[u8]) {
     let (ascii, rest) = bytes.split_at(ascii_len(bytes));
-    // SAFETY: `ascii_len` counts only bytes below 0x80, and ASCII is UTF-8.
     #[allow(unsafe_code)]
+    // SAFETY: `ascii_len` counts only bytes below 0x80, and ASCII is UTF-8.
     let ascii = unsafe { core::str::from_utf8_unchecked(ascii) };
     (ascii, rest)
 }
@@ -25,16 +25,15 @@ pub(crate) fn split_ascii(bytes: &[u8]) -> (&str, &[u8]) {
 /// `core::str::from_utf8`'s, for all of `bytes`.
 #[inline]
 pub(crate) fn from_utf8(bytes: &[u8]) -> Result<&str, Utf8Error> {
-    let (ascii, rest) = split_ascii(bytes);
+    let (_, rest) = split_ascii(bytes);
     if core::str::from_utf8(rest).is_err() {
-        // Invalid input: the error's position counted from the start.
+        // Invalid input (rare): std again, for the error's position counted from the start.
         return core::str::from_utf8(bytes);
     }
-    // SAFETY: `bytes` is `ascii` (ASCII, checked) followed by `rest` (UTF-8, checked): a
-    // character cannot span the two, as none starts with an ASCII byte or has one inside.
     #[allow(unsafe_code)]
+    // SAFETY: `bytes` is its ASCII prefix (checked) followed by `rest` (UTF-8, checked): a
+    // character cannot span the two, as none starts with an ASCII byte or has one inside.
     let text = unsafe { core::str::from_utf8_unchecked(bytes) };
-    debug_assert_eq!(text.len(), ascii.len() + rest.len());
     Ok(text)
 }
 
